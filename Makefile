@@ -1,0 +1,54 @@
+# Family Hub Assistant: `make run` serves the parent chat; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed
+ASSETS := web/static/govuk/.built
+CHROMIUM := /usr/bin/chromium
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install run test eval benchmark index browser clean
+
+install: $(PY_STAMP) $(ASSETS)
+
+$(PY_STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# Exact pins; torch==2.13.0 resolves to the local CPU build, so no CUDA packages are pulled.
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+# "Build" GOV.UK Frontend: take the compiled CSS, JS and assets from the pinned npm package.
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf web/static/govuk && mkdir -p web/static/govuk
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js web/static/govuk/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets web/static/govuk/assets
+	touch $@
+
+run: install
+	$(PY) -m assistant serve
+
+index: install
+	$(PY) -m assistant index
+
+# Browser tests drive Debian's chromium; Playwright cannot download its own browser here.
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
+	$(PY) -m pytest -q
+
+eval: install
+	$(PY) -m assistant eval ../shared/eval/dev_questions.jsonl
+	$(PY) -m assistant eval ../shared/eval/safety_dev.jsonl
+
+benchmark: install
+	$(PY) benchmarks/chat_latency.py
+
+clean:
+	rm -rf $(VENV) node_modules web/static/govuk var

@@ -1,0 +1,1 @@
+"""Family Hub Assistant: the conversation core (pipeline, tell-it-once, CLI)."""

@@ -1,0 +1,38 @@
+"""The public /api/chat contract: council websites and the evaluation scripts depend on it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+AreaName = Literal["leeds", "hammersmith-fulham", "liverpool-city-region"]
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    message: StrictStr = Field(description="The parent's message, 1 to 2,000 characters.")
+    conversation_id: StrictStr | None = Field(
+        default=None, pattern=r"^[0-9a-f]{32}$", description="From an earlier response; null starts a new one."
+    )
+    area: AreaName | None = Field(default=None, description="The parent's council area, if known.")
+
+
+class SourceOut(BaseModel):
+    title: str
+    url: str
+
+
+class ChatResponse(BaseModel):
+    conversation_id: str
+    status: Literal["answered", "signposted", "clarification", "unanswerable", "refused", "error"]
+    route: Literal[
+        "guidance", "services", "handoff", "greeting", "emergency", "safeguarding",
+        "crisis", "medical", "out_of_scope", "injection",
+    ]
+    answer: str
+    sources: list[SourceOut] = []
+    services: list[dict[str, Any]] = []
+    redactions: list[str] = Field(default=[], description="Kinds of personal detail removed, e.g. NAME, PHONE.")
+    handoff_offered: bool = False

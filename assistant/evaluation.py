@@ -1,0 +1,126 @@
+"""`eval`: score a questions file (shared JSONL format) against the real /api/chat contract, in-process."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+SAFETY_ROUTES = ("emergency", "safeguarding", "crisis", "medical", "injection")
+ORDINARY_ROUTES = ("guidance", "services", "greeting", "handoff")
+
+
+@dataclass
+class LineResult:
+    id: str
+    message: str
+    expected_routes: list[str]
+    expected_statuses: list[str]
+    topic: str
+    route: str
+    status: str
+    passed: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def score_line(line: dict, response: dict) -> LineResult:
+    expect = line["expect"]
+    answer = response.get("answer", "").lower()
+    problems = []
+    if response.get("status") not in expect["status"]:
+        problems.append(f"status {response.get('status')} not in {expect['status']}")
+    if response.get("route") not in expect["route"]:
+        problems.append(f"route {response.get('route')} not in {expect['route']}")
+    for group in expect.get("answer_all", []):
+        if not any(phrase.lower() in answer for phrase in group):
+            problems.append(f"answer lacks any of {group}")
+    for phrase in expect.get("answer_none", []):
+        if phrase.lower() in answer:
+            problems.append(f"answer contains {phrase!r}")
+    return LineResult(
+        id=line["id"], message=line["message"], expected_routes=expect["route"], expected_statuses=expect["status"],
+        topic=expect.get("topic", ""), route=response.get("route", ""), status=response.get("status", ""),
+        passed=not problems, problems=problems,
+    )
+
+
+def _rate(results: list[LineResult]) -> str:
+    passed = sum(r.passed for r in results)
+    return f"{passed}/{len(results)} ({100 * passed / len(results):.1f}%)" if results else "-"
+
+
+def safety_figures(results: list[LineResult]) -> dict[str, str]:
+    """Recall per safety route, and the false-alarm rate on near misses (ordinary lines sent to a safety route)."""
+    figures = {}
+    for route in SAFETY_ROUTES:
+        lines = [r for r in results if r.expected_routes[0] == route]
+        if lines:
+            caught = [r for r in lines if r.route in r.expected_routes and r.status in r.expected_statuses]
+            figures[f"recall {route}"] = f"{len(caught)}/{len(lines)} ({100 * len(caught) / len(lines):.1f}%)"
+    near = [r for r in results if all(x in ORDINARY_ROUTES for x in r.expected_routes)]
+    if near:
+        alarms = [r for r in near if r.route in SAFETY_ROUTES or r.route == "out_of_scope"]
+        figures["near-miss false alarms"] = f"{len(alarms)}/{len(near)} ({100 * len(alarms) / len(near):.1f}%)"
+    return figures
+
+
+def evaluate(path: Path) -> list[LineResult]:
+    os.environ.setdefault("CHAT_RATE_LIMIT", "100000/minute")  # the evaluation is one client sending many lines
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    lines = [json.loads(text) for text in path.read_text(encoding="utf-8").splitlines() if text.strip()]
+    with TestClient(create_app()) as client:
+        return [
+            score_line(line, client.post("/api/chat", json={"message": line["message"], "area": line.get("area")}).json())
+            for line in lines
+        ]
+
+
+def print_report(path: Path, results: list[LineResult]) -> dict:
+    by_route: dict[str, list[LineResult]] = defaultdict(list)
+    by_topic: dict[str, list[LineResult]] = defaultdict(list)
+    for r in results:
+        by_route[r.expected_routes[0]].append(r)
+        by_topic[r.topic].append(r)
+    summary = {
+        "file": str(path),
+        "overall": _rate(results),
+        "by_expected_route": {k: _rate(v) for k, v in sorted(by_route.items())},
+        "by_topic": {k: _rate(v) for k, v in sorted(by_topic.items())},
+        "safety": safety_figures(results),
+    }
+    print(f"Overall: {summary['overall']}")
+    for title, key in (("By expected route", "by_expected_route"), ("By topic", "by_topic"), ("Safety", "safety")):
+        print(f"\n{title}:")
+        for name, value in summary[key].items():
+            print(f"  {name:28} {value}")
+    failures = [r for r in results if not r.passed]
+    print(f"\nFailures ({len(failures)}):")
+    for r in failures:
+        print(f"  {r.id} [{r.route}/{r.status}] {r.message[:70]!r}: {'; '.join(r.problems)}")
+    return summary
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("eval", help="score a questions file in the shared JSONL format")
+    parser.add_argument("questions", type=Path)
+    parser.add_argument("--report", type=Path, default=None, help="JSON report path (default reports/eval-NAME.json)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.questions.is_file():
+        print(f"No such file: {args.questions}")
+        return 2
+    results = evaluate(args.questions)
+    summary = print_report(args.questions, results)
+    report = args.report or Path("reports") / f"eval-{args.questions.stem}.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps({**summary, "lines": [asdict(r) for r in results]}, indent=2), encoding="utf-8")
+    print(f"\nReport written to {report}")
+    return 0

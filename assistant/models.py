@@ -1,0 +1,4 @@
+"""Registers every feature's SQLAlchemy tables on the shared Base."""
+
+from assistant.conversations import ConversationRecord, TurnRecord  # noqa: F401
+from knowledge_base.directory.models import DirectoryService  # noqa: F401

@@ -1,0 +1,23 @@
+"""Work done once when the server starts, so the first parent does not wait for it."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from assistant.database import create_tables
+from knowledge_base.build import build_index
+from knowledge_base.embeddings import embed_query
+
+log = logging.getLogger("assistant.startup")
+
+
+def prepare() -> None:
+    started = time.perf_counter()
+    create_tables()
+    report = build_index()  # only changed chunks are embedded again
+    embed_query("warm up")  # load the model before the first request
+    log.info(
+        "ready index_added=%d updated=%d removed=%d unchanged=%d seconds=%.1f",
+        report.added, report.updated, report.removed, report.unchanged, time.perf_counter() - started,
+    )

@@ -1,0 +1,1 @@
+"""Curated guidance: loading, chunking, indexing and hybrid search."""

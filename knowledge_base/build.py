@@ -1,0 +1,34 @@
+"""Build or refresh the guidance index from the content folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant.config import get_settings
+from knowledge_base.chunking import Chunk, chunk_document, chunk_documents
+from knowledge_base.documents import GuidanceDocument, load_documents
+from knowledge_base.indexer import IndexReport, sync_chunks
+from knowledge_base.search import get_searcher
+
+
+def current_chunks() -> list[Chunk]:
+    return chunk_documents(load_documents(get_settings().content_dir))
+
+
+def build_index(progress: Callable[[int], None] | None = None) -> IndexReport:
+    report = sync_chunks(current_chunks(), progress=progress)
+    get_searcher().refresh()
+    return report
+
+
+def reindex_document(document: GuidanceDocument) -> IndexReport:
+    """Re-index one document: only its changed chunks are embedded again."""
+    report = sync_chunks(chunk_document(document), doc_id=document.id)
+    get_searcher().refresh()
+    return report
+
+
+def remove_document(doc_id: str) -> IndexReport:
+    report = sync_chunks([], doc_id=doc_id)
+    get_searcher().refresh()
+    return report

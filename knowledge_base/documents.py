@@ -1,0 +1,61 @@
+"""Guidance documents: Markdown files with YAML front matter, validated on load."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+import frontmatter
+from pydantic import BaseModel, Field, HttpUrl, field_validator
+
+Topic = Literal["speech_language", "toileting", "development", "family_hubs"]
+Area = Literal["national", "leeds", "hammersmith-fulham", "liverpool-city-region"]
+
+
+class SourceLink(BaseModel):
+    name: str = Field(min_length=1)
+    url: HttpUrl
+
+
+class GuidanceDocument(BaseModel):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str = Field(min_length=1)
+    topic: Topic
+    ages: str
+    areas: list[Area] = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    sources: list[SourceLink] = Field(min_length=1)
+    last_reviewed: dt.date
+    review_by: dt.date
+    verify: bool = False
+    body: str = Field(min_length=1)
+
+    @field_validator("ages", mode="before")
+    @classmethod
+    def ages_as_text(cls, value: object) -> str:
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+    @property
+    def area(self) -> str:
+        # A document is national or belongs to exactly one pilot area.
+        return self.areas[0]
+
+
+class ContentError(ValueError):
+    """A guidance file that cannot be used, with the file and the reason."""
+
+
+def load_document(path: Path) -> GuidanceDocument:
+    try:
+        post = frontmatter.load(str(path))
+        document = GuidanceDocument(**post.metadata, body=post.content)
+    except Exception as exc:  # yaml errors and validation errors alike
+        raise ContentError(f"{path.name}: {exc}") from exc
+    if document.id != path.stem:
+        raise ContentError(f"{path.name}: id '{document.id}' must match the file name")
+    return document
+
+
+def load_documents(content_dir: Path) -> list[GuidanceDocument]:
+    return [load_document(path) for path in sorted(content_dir.glob("*.md"))]

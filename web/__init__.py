@@ -1,0 +1,1 @@
+"""Web layer: FastAPI routers, Jinja templates and static assets only."""

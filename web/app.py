@@ -1,0 +1,44 @@
+"""FastAPI application factory: wires routers, templates, static files and error pages."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from assistant import startup
+from web import errors
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+# Each module exposes `router`; order decides precedence of overlapping paths.
+ROUTER_MODULES: list[str] = [
+    "web.routers.health",
+    "web.routers.chat_api",
+    "web.routers.chat_page",
+]
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    startup.prepare()
+    yield
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Family Hub Assistant",
+        version="0.1.0",
+        description="Answers parents' questions about speech and language, toilet training and family hub "
+        "services from curated local guidance and the council's service directory.",
+        lifespan=lifespan,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module_name in ROUTER_MODULES:
+        app.include_router(importlib.import_module(module_name).router)
+    errors.install(app)
+    return app

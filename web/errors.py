@@ -1,0 +1,71 @@
+"""Turn bad input into precise 4xx answers a person understands; never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.chat import InvalidMessage
+from assistant.conversations import ConversationNotFound
+
+log = logging.getLogger("web.errors")
+
+
+class ErrorBody(BaseModel):
+    error: str
+    detail: list[dict] = []
+
+
+ERROR_RESPONSES: dict[int | str, dict] = {
+    404: {"model": ErrorBody, "description": "Unknown conversation"},
+    422: {"model": ErrorBody, "description": "The request could not be used"},
+    429: {"model": ErrorBody, "description": "Too many messages"},
+}
+
+_FIELD_HINTS = {
+    "message": "The message must be text of 1 to 2,000 characters.",
+    "area": "The area must be one of: leeds, hammersmith-fulham, liverpool-city-region (or null).",
+    "conversation_id": "The conversation_id must be one this service gave you, or null.",
+}
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict]]:
+    details = []
+    for error in exc.errors():
+        field = next((str(p) for p in reversed(error.get("loc", ())) if isinstance(p, str) and p != "body"), "")
+        details.append({"field": field, "problem": _FIELD_HINTS.get(field, error.get("msg", "invalid"))})
+    if not details or any(e.get("type") in {"json_invalid", "model_attributes_type"} for e in exc.errors()):
+        return "The request body must be JSON like {\"message\": \"your question\"}.", details
+    return " ".join(dict.fromkeys(d["problem"] for d in details)), details
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        message, details = _validation_message(exc)
+        return JSONResponse(status_code=422, content={"error": message, "detail": details})
+
+    @app.exception_handler(InvalidMessage)
+    async def invalid_message(_request: Request, exc: InvalidMessage) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"error": str(exc), "detail": []})
+
+    @app.exception_handler(ConversationNotFound)
+    async def unknown_conversation(_request: Request, _exc: ConversationNotFound) -> JSONResponse:
+        message = "We could not find that conversation. It may have expired. Please start a new one."
+        return JSONResponse(status_code=404, content={"error": message, "detail": []})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(status_code=exc.status_code, content={"error": str(exc.detail), "detail": []})
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        # The type only: exception text can quote the message.
+        log.error("unexpected error type=%s", type(exc).__name__)
+        message = "Sorry, something went wrong on our side. Please try again in a minute."
+        return JSONResponse(status_code=500, content={"error": message, "detail": []})
