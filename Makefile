@@ -22,11 +22,13 @@ $(PY_STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-# "Build" GOV.UK Frontend: take the compiled CSS, JS and assets from the pinned npm package.
-$(ASSETS): package.json package-lock.json
+# Build GOV.UK Frontend from the pinned npm package: Sass compiled with the council font settings,
+# plus the package's JavaScript and assets.
+$(ASSETS): package.json package-lock.json web/frontend/app.scss
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf web/static/govuk && mkdir -p web/static/govuk
-	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js web/static/govuk/
+	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps web/frontend/app.scss web/static/govuk/govuk-frontend.min.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js web/static/govuk/
 	cp -r node_modules/govuk-frontend/dist/govuk/assets web/static/govuk/assets
 	touch $@
 

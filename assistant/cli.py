@@ -11,6 +11,8 @@ COMMAND_MODULES: list[str] = [
     "assistant.commands.serve",
     "assistant.commands.index",
     "assistant.evaluation",
+    "knowledge_base.directory.cli",
+    "assistant.handoffs.cli",
 ]
 
 

@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="", alias="SECRET_KEY")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     directory_max_feed_mb: float = Field(default=50.0, alias="DIRECTORY_MAX_FEED_MB")
+    # Tell it once (handoffs). Keys: comma-separated Fernet keys, newest first (rotation).
+    handoff_encryption_key: str = Field(default="", alias="HANDOFF_ENCRYPTION_KEY")
+    retention_days: int = Field(default=183, ge=1, alias="RETENTION_DAYS")
+    share_draft_minutes: int = Field(default=120, ge=5, alias="SHARE_DRAFT_MINUTES")
+    staff_session_hours: int = Field(default=8, ge=1, alias="STAFF_SESSION_HOURS")
+    login_max_failures: int = Field(default=5, ge=1, alias="LOGIN_MAX_FAILURES")
+    login_lockout_minutes: int = Field(default=15, ge=1, alias="LOGIN_LOCKOUT_MINUTES")
+    notify_api_key: str = Field(default="", alias="NOTIFY_API_KEY")
 
     @property
     def sqlalchemy_url(self) -> str:

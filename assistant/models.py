@@ -2,3 +2,4 @@
 
 from assistant.conversations import ConversationRecord, TurnRecord  # noqa: F401
 from knowledge_base.directory.models import DirectoryService  # noqa: F401
+from assistant.handoffs.models import AuditEvent, Handoff, HandoffNote, StaffSession, StaffUser  # noqa: F401

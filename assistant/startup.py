@@ -6,6 +6,7 @@ import logging
 import time
 
 from assistant.database import create_tables
+from assistant.handoffs.retention import purge as purge_handoffs_past_retention
 from knowledge_base.build import build_index
 from knowledge_base.embeddings import embed_query
 
@@ -15,6 +16,7 @@ log = logging.getLogger("assistant.startup")
 def prepare() -> None:
     started = time.perf_counter()
     create_tables()
+    purge_handoffs_past_retention()  # also on a schedule: `python -m assistant handoffs purge`
     report = build_index()  # only changed chunks are embedded again
     embed_query("warm up")  # load the model before the first request
     log.info(

@@ -63,26 +63,34 @@ class HybridSearcher:
         assert self._corpus is not None
         return self._corpus
 
-    def search(self, query: str, area: str | None, k: int = 4) -> list[RetrievedChunk]:
+    def search(self, query: str | list[str], area: str | None, k: int = 4) -> list[RetrievedChunk]:
+        """Several queries (a follow-up with and without its context) are fused into one ranking."""
+        queries = [q for q in ([query] if isinstance(query, str) else query) if q.strip()]
         corpus = self._current()
-        if not corpus.ids or not query.strip():
+        if not corpus.ids or not queries:
             return []
         allowed = np.isin(corpus.area_of, area_scope(area))
-        query_vector = np.asarray(embed_query(query), dtype=np.float32)
-        dense_hits = get_store()._collection.query(
-            query_embeddings=[query_vector.tolist()],
-            n_results=min(CANDIDATES, int(allowed.sum()) or 1),
-            where={"area": {"$in": area_scope(area)}},
-            include=[],
-        )["ids"][0]
-        keyword_hits = self._keyword_hits(corpus, query, allowed)
+        vectors = [np.asarray(embed_query(q), dtype=np.float32) for q in queries]
+        rankings: list[list[str]] = []
+        for q, vector in zip(queries, vectors):
+            rankings.append(self._dense_hits(vector, area, int(allowed.sum())))
+            rankings.append(self._keyword_hits(corpus, q, allowed))
         fused: dict[str, float] = {}
-        for ranking in (dense_hits, keyword_hits):
+        for ranking in rankings:
             for rank, chunk_id in enumerate(ranking):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         position = {cid: i for i, cid in enumerate(corpus.ids)}
-        ranked = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
-        return [self._to_result(corpus, position[cid], fused[cid], query_vector) for cid in ranked if cid in position]
+        ranked = [cid for cid in sorted(fused, key=fused.__getitem__, reverse=True) if cid in position][:k]
+        return [self._to_result(corpus, position[cid], fused[cid], vectors) for cid in ranked]
+
+    @staticmethod
+    def _dense_hits(vector: np.ndarray, area: str | None, allowed_count: int) -> list[str]:
+        return get_store()._collection.query(
+            query_embeddings=[vector.tolist()],
+            n_results=max(1, min(CANDIDATES, allowed_count)),
+            where={"area": {"$in": area_scope(area)}},
+            include=[],
+        )["ids"][0]
 
     @staticmethod
     def _keyword_hits(corpus: _Corpus, query: str, allowed: np.ndarray) -> list[str]:
@@ -94,7 +102,7 @@ class HybridSearcher:
         return [corpus.ids[i] for i, s in zip(indices[0], scores[0]) if s > 0]
 
     @staticmethod
-    def _to_result(corpus: _Corpus, i: int, fused_score: float, query_vector: np.ndarray) -> RetrievedChunk:
+    def _to_result(corpus: _Corpus, i: int, fused_score: float, vectors: list[np.ndarray]) -> RetrievedChunk:
         meta = corpus.metadatas[i]
         sources = tuple(
             Source(title=name, url=url)
@@ -110,7 +118,7 @@ class HybridSearcher:
             area=meta.get("area", ""),
             topic=meta.get("topic", ""),
             score=fused_score,
-            similarity=float(corpus.vectors[i] @ query_vector),
+            similarity=max(float(corpus.vectors[i] @ v) for v in vectors),
             sources=sources,
         )
 

@@ -20,6 +20,9 @@ ROUTER_MODULES: list[str] = [
     "web.routers.health",
     "web.routers.chat_api",
     "web.routers.chat_page",
+    "web.routers.share",
+    "web.routers.staff",
+    "web.routers.oruk",
 ]
 
 

@@ -7,13 +7,15 @@ from assistant.context import TurnContext
 from knowledge_base.search import get_searcher
 
 
-def search_query(ctx: TurnContext) -> str:
-    # "what about at night?" only makes sense with the question before it.
+def search_queries(ctx: TurnContext) -> list[str]:
+    # "what about at night?" only makes sense with the question before it; searching both ways
+    # lets the new words lead while the earlier question keeps the topic.
     if ctx.history and intents.is_follow_up(ctx.text):
-        return f"{ctx.history[-1]} {ctx.text}"
-    return ctx.text
+        return [ctx.text, f"{ctx.history[-1]} {ctx.text}"]
+    return [ctx.text]
 
 
 def stage(ctx: TurnContext) -> None:
-    ctx.search_query = search_query(ctx)
-    ctx.retrieved = get_searcher().search(ctx.search_query, ctx.area)
+    queries = search_queries(ctx)
+    ctx.search_query = queries[-1]
+    ctx.retrieved = get_searcher().search(queries, ctx.area)

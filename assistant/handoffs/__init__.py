@@ -1,0 +1,1 @@
+"""Tell it once: a parent's consented story, handed to the right family hub, reviewed by staff."""

@@ -1,0 +1,27 @@
+"""Append-only audit trail. Callers pass codes and references, never message text or personal fields."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.database import session_scope
+from assistant.handoffs.models import AuditEvent
+
+ACTIONS = {
+    "created", "viewed", "status_changed", "note_added", "exported", "withdrawn_deleted", "retention_deleted",
+    "signed_in", "sign_in_failed", "signed_out", "user_created", "user_deactivated", "user_reactivated",
+}
+
+
+def record(session: Session, actor: str, action: str, reference: str | None = None, detail: str = "") -> None:
+    assert action in ACTIONS, action  # a fixed vocabulary keeps free text out of the trail
+    session.add(AuditEvent(actor=actor[:100], action=action, reference=reference, detail=detail[:200]))
+
+
+def recent(limit: int = 500, reference: str | None = None) -> list[AuditEvent]:
+    with session_scope() as session:
+        query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+        if reference:
+            query = query.where(AuditEvent.reference == reference)
+        return list(session.scalars(query))

@@ -1,0 +1,66 @@
+"""`python -m assistant users create …` and `python -m assistant handoffs purge`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from assistant.database import create_tables
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password (12 characters or more): ")
+    if first != getpass.getpass("Type it again: "):
+        raise SystemExit("The passwords did not match. Nothing was created.")
+    return first
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from assistant.handoffs.staff.users import InvalidUser, create_user
+
+    create_tables()
+    try:
+        user_id = create_user(args.username, _read_password(args), args.role, args.hub or [], args.area, by="cli")
+    except InvalidUser as exc:
+        print(f"Not created: {exc}", file=sys.stderr)
+        return 2
+    print(f"Created {args.role} {args.username} (id {user_id})")
+    return 0
+
+
+def _list_users(_args: argparse.Namespace) -> int:
+    from assistant.handoffs.staff.users import list_users
+
+    create_tables()
+    for user in list_users():
+        scope = ",".join(user.hubs) or user.area or "-"
+        print(f"{user.username}\t{user.role}\t{scope}\t{'active' if user.active else 'deactivated'}")
+    return 0
+
+
+def _purge(_args: argparse.Namespace) -> int:
+    from assistant.handoffs.retention import purge
+
+    create_tables()
+    report = purge()
+    print(f"Deleted {report.closed_deleted} closed and {report.withdrawn_deleted} withdrawn handoffs "
+          f"past retention, and {report.sessions_deleted} expired staff sessions.")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    users = subparsers.add_parser("users", help="Staff accounts").add_subparsers(dest="users_command", required=True)
+    create = users.add_parser("create", help="Create a staff account (the password is asked for, never defaulted)")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=["hub_staff", "area_manager", "admin"])
+    create.add_argument("--hub", action="append", help="Hub id, e.g. armley (repeat for several; hub_staff only)")
+    create.add_argument("--area", help="Area id, e.g. leeds (area_manager only)")
+    create.add_argument("--password-stdin", action="store_true", help="Read the password from the first line of stdin")
+    create.set_defaults(func=_create_user)
+    users.add_parser("list", help="List staff accounts").set_defaults(func=_list_users)
+
+    handoffs = subparsers.add_parser("handoffs", help="Tell it once").add_subparsers(dest="handoffs_command", required=True)
+    handoffs.add_parser("purge", help="Delete handoffs past retention and report counts").set_defaults(func=_purge)

@@ -1,0 +1,36 @@
+"""Secrets from configuration; a development fallback file in VAR_DIR so `make run` works out of the box."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+from assistant.config import get_settings
+
+log = logging.getLogger("assistant.handoffs.keys")
+
+
+def _dev_file(name: str, make: callable) -> str:  # type: ignore[valid-type]
+    # Only when the variable is unset: production must set it (the README says so).
+    path = Path(get_settings().var_dir) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(make())
+        log.warning("generated development key file=%s; set the environment variable in production", name)
+    return path.read_text().strip()
+
+
+def encryption_keys() -> list[str]:
+    configured = get_settings().handoff_encryption_key
+    raw = configured or _dev_file("handoff-encryption.key", lambda: Fernet.generate_key().decode())
+    return [key.strip() for key in raw.split(",") if key.strip()]
+
+
+def secret_key() -> str:
+    return get_settings().secret_key or _dev_file("secret.key", lambda: secrets.token_urlsafe(48))

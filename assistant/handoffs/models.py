@@ -1,0 +1,91 @@
+"""Tables for tell it once. Personal data lives only in the encrypted `*_encrypted` columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from assistant.database import Base
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Handoff(Base):
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(9), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    parent_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # sha256; the link itself is never kept
+    area: Mapped[str] = mapped_column(String(40), index=True)
+    hub: Mapped[str] = mapped_column(String(40), index=True)  # hub id, or "not-sure"
+    concerns: Mapped[list[str]] = mapped_column(JSON, default=list)  # codes only, for the queue filter
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    decline_reason: Mapped[str | None] = mapped_column(String(40))  # a code from form_choices.yaml
+    personal_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)  # None once withdrawn
+    consent_version: Mapped[str] = mapped_column(String(40))
+    consent_text: Mapped[str] = mapped_column(Text)  # the exact words shown (no personal data)
+    consent_given_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class HandoffNote(Base):
+    __tablename__ = "handoff_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    body_encrypted: Mapped[bytes] = mapped_column(LargeBinary)  # notes can be about the family
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # hub_staff | area_manager | admin
+    area: Mapped[str | None] = mapped_column(String(40))
+    hubs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StaffSession(Base):
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class AuditEvent(Base):
+    """Append-only: who did what to which handoff, and when. Never message text or personal fields."""
+
+    __tablename__ = "handoff_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))  # "staff:<username>", "parent", "system"
+    action: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str | None] = mapped_column(String(9), index=True)
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AuditIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_audit_change(*_args: object) -> None:
+    raise AuditIsAppendOnly("audit events cannot be changed or deleted")

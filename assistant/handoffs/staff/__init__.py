@@ -1,0 +1,1 @@
+"""Staff accounts, sign-in, scope rules and casework on handoffs."""

@@ -1,0 +1,86 @@
+"""Local staff accounts: argon2 password hashes, one role each, and the hubs or area they cover."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from assistant.config import AREAS
+from assistant.database import session_scope
+from assistant.handoffs import audit
+from assistant.handoffs.choices import all_hubs
+from assistant.handoffs.models import StaffUser
+
+ROLES = ("hub_staff", "area_manager", "admin")
+MIN_PASSWORD_CHARS = 12
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
+
+
+class InvalidUser(ValueError):
+    pass
+
+
+def check_new_user(username: str, password: str, role: str, hubs: list[str], area: str | None) -> str | None:
+    """The area the account covers; raises InvalidUser with a message an admin understands."""
+    if not username or len(username) > 80 or not username.replace(".", "").replace("-", "").replace("_", "").replace("@", "").isalnum():
+        raise InvalidUser("Enter a username of up to 80 letters, numbers, dots, dashes or @")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise InvalidUser(f"The password must be at least {MIN_PASSWORD_CHARS} characters")
+    if role not in ROLES:
+        raise InvalidUser(f"The role must be one of: {', '.join(ROLES)}")
+    known = all_hubs()
+    if role == "hub_staff":
+        if not hubs or any(h not in known for h in hubs):
+            raise InvalidUser(f"hub_staff need one or more hubs from: {', '.join(sorted(known))}")
+        areas = {known[h].area for h in hubs}
+        if len(areas) != 1 or (area and area not in areas):
+            raise InvalidUser("All of a person's hubs must be in one area")
+        return areas.pop()
+    if role == "area_manager" and area not in AREAS:
+        raise InvalidUser(f"area_manager need an area from: {', '.join(AREAS)}")
+    if hubs:
+        raise InvalidUser("Only hub_staff have hubs")
+    return area if role == "area_manager" else None
+
+
+def create_user(username: str, password: str, role: str, hubs: list[str], area: str | None, by: str) -> int:
+    area = check_new_user(username, password, role, hubs, area)
+    with session_scope() as session:
+        if session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
+            raise InvalidUser(f"There is already a user called {username}")
+        user = StaffUser(username=username, password_hash=_hasher.hash(password), role=role, hubs=hubs, area=area)
+        session.add(user)
+        session.flush()
+        audit.record(session, by, "user_created", detail=f"user={username} role={role}")
+        return user.id
+
+
+def authenticate(username: str, password: str) -> StaffUser | None:
+    with session_scope() as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+        try:
+            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            if user:
+                audit.record(session, f"staff:{user.username}", "sign_in_failed")
+            return None
+        if user is None or not user.active:
+            return None
+        audit.record(session, f"staff:{user.username}", "signed_in")
+        return user
+
+
+def list_users() -> list[StaffUser]:
+    with session_scope() as session:
+        return list(session.scalars(select(StaffUser).order_by(StaffUser.username)))
+
+
+def set_active(user_id: int, active: bool, by: str) -> None:
+    with session_scope() as session:
+        user = session.get(StaffUser, user_id)
+        if user is None:
+            raise InvalidUser("There is no such user")
+        user.active = active
+        audit.record(session, by, "user_reactivated" if active else "user_deactivated", detail=f"user={user.username}")

@@ -1,0 +1,21 @@
+"""Stage: send safety and out-of-scope messages to fixed signposting before anything else sees them."""
+
+from __future__ import annotations
+
+from assistant.context import TurnContext
+from guardrails.safety import classify_turn, signposting_for
+
+# Routes answered with signposting (status "signposted"); injection and out_of_scope are refusals.
+SIGNPOSTED = frozenset({"emergency", "safeguarding", "crisis", "medical"})
+REFUSED = frozenset({"injection", "out_of_scope"})
+
+
+def stage(ctx: TurnContext) -> None:
+    previous = ctx.history[-1] if ctx.history else None
+    # ctx.message is only read for smuggled tag characters, which normalise has already removed from ctx.text.
+    verdict = classify_turn(ctx.text, previous, raw=ctx.message)
+    if verdict.route in SIGNPOSTED:
+        ctx.end("signposted", verdict.route, signposting_for(verdict.route, ctx.area))
+    elif verdict.route in REFUSED:
+        # Fixed text only: an injection's wording is never echoed back or acted on.
+        ctx.end("refused", verdict.route, signposting_for(verdict.route, ctx.area))

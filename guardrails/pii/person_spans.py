@@ -1,0 +1,65 @@
+"""Tidy PERSON finds: drop places, services and titles spaCy includes ("Leeds LS6 2AB", "Grandad Bill")."""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import RecognizerResult
+
+from guardrails.pii.lexicon import Lexicon
+from guardrails.pii.recognizers.name_words import NAME_WORD, is_capitalised
+
+_ANY_WORD = regex.compile(r"\S+")
+# Found by wording that says "this is a name": trusted even when the word is also a place ("Chelsea").
+_CUE_RECOGNIZERS = frozenset({"NameCueRecognizer"})
+
+
+def _is_name_word(word: str, lexicon: Lexicon, trusted: bool) -> bool:
+    bare = word.strip(",.;:!?()\"")
+    if not NAME_WORD.fullmatch(bare):
+        return False
+    lowered = bare.lower()
+    if lowered in lexicon.titles:
+        return False
+    if lowered in lexicon.not_names and not is_capitalised(bare):  # "Riley 3 years": not "years"
+        return False
+    if trusted:
+        return True
+    if lexicon.is_never_person(lowered):
+        return False
+    # spaCy guesses on lowercase text ("potty training"): a lowercase everyday word is not a name.
+    return is_capitalised(bare) or lexicon.is_known_name_word(lowered) or not lexicon.is_everyday_word(lowered)
+
+
+def _first_run(words: list[regex.Match[str]], keep: list[bool]) -> list[regex.Match[str]]:
+    """The first unbroken run of name words ("Grandad Bill" -> "Bill")."""
+    run: list[regex.Match[str]] = []
+    for word, is_name in zip(words, keep):
+        if is_name:
+            run.append(word)
+        elif run:
+            break
+    return run
+
+
+def _next_word(text: str, end: int) -> str:
+    following = NAME_WORD.search(text, end)
+    return following.group(0).lower() if following and following.start() - end <= 2 else ""
+
+
+def tidy_person(result: RecognizerResult, text: str, lexicon: Lexicon) -> RecognizerResult | None:
+    """Keep the first run of name words; None when nothing of a name is left."""
+    trusted = (result.recognition_metadata or {}).get("recognizer_name") in _CUE_RECOGNIZERS
+    words = list(_ANY_WORD.finditer(text, result.start, result.end))
+    kept = _first_run(words, [_is_name_word(word.group(0), lexicon, trusted) for word in words])
+    if not kept:
+        return None
+    start = kept[0].start()
+    end = kept[-1].start() + len(kept[-1].group(0).rstrip(",.;:!?()\""))
+    phrase = text[start:end].lower()
+    if not trusted and (
+        lexicon.is_never_person(phrase)
+        or _next_word(text, end) in lexicon.non_person_heads  # "Florence Family Hub"
+        or any(word in lexicon.non_person_heads for word in phrase.split())  # "Mill Lane"
+    ):
+        return None
+    return RecognizerResult("PERSON", start, end, result.score, recognition_metadata=result.recognition_metadata)

@@ -1,0 +1,82 @@
+"""redact(): find personal data with Presidio and replace it with readable placeholders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from presidio_analyzer import RecognizerResult
+from presidio_anonymizer.entities import OperatorConfig
+
+from guardrails.pii.engine import get_analyzer, get_anonymizer
+from guardrails.pii.lexicon import load_lexicon
+from guardrails.pii.mentions import find_mentions, name_forms
+from guardrails.pii.person_spans import tidy_person
+from guardrails.pii.resolve import resolve_overlaps
+from guardrails.pii.settings import load_config
+
+
+@dataclass(frozen=True)
+class Redaction:
+    text: str
+    entities: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, start, end) in the input
+    kinds: list[str] = field(default_factory=list)  # e.g. ["NAME", "PHONE"], in config order
+    names: frozenset[str] = frozenset()  # lowercased names, for the caller's next turn
+
+
+@lru_cache(maxsize=1)
+def _kind_by_entity() -> dict[str, str]:
+    return dict(load_config()["kinds"])
+
+
+def _keep_district(postcode: str) -> str:
+    """"LS6 2AB" -> "LS6 [POSTCODE]": the district helps find a hub and does not identify a family."""
+    outward = postcode.strip()[:-3].strip()
+    return f"{outward} [POSTCODE]" if outward else "[POSTCODE]"
+
+
+@lru_cache(maxsize=1)
+def _operators() -> dict[str, OperatorConfig]:
+    operators = {
+        entity: OperatorConfig("replace", {"new_value": f"[{kind}]"}) for entity, kind in _kind_by_entity().items()
+    }
+    if load_config().get("keep_postcode_district"):
+        operators["UK_POSTCODE"] = OperatorConfig("custom", {"lambda": _keep_district})
+    return operators
+
+
+def _find(text: str, known_names: frozenset[str]) -> list[RecognizerResult]:
+    lexicon = load_lexicon()
+    found = get_analyzer().analyze(text=text, language="en", entities=list(_kind_by_entity()))
+    tidied = [tidy_person(result, text, lexicon) if result.entity_type == "PERSON" else result for result in found]
+    resolved = resolve_overlaps([result for result in tidied if result is not None])
+    names = set(known_names)
+    for result in resolved:
+        if result.entity_type == "PERSON":
+            names |= name_forms(text[result.start : result.end], lexicon)
+    return resolve_overlaps(resolved + find_mentions(text, names, lexicon)) if names else resolved
+
+
+def redact(text: str, known_names: frozenset[str] = frozenset()) -> Redaction:
+    if not text.strip():
+        return Redaction(text=text)
+    results = _find(text, known_names)
+    if not results:
+        return Redaction(text=text)
+    anonymized = get_anonymizer().anonymize(text=text, analyzer_results=results, operators=_operators())
+    kind_by_entity = _kind_by_entity()
+    entities = [(kind_by_entity[result.entity_type], result.start, result.end) for result in results]
+    found_kinds = {kind for kind, _, _ in entities}
+    lexicon = load_lexicon()
+    names = frozenset(
+        form
+        for result in results
+        if result.entity_type == "PERSON"
+        for form in name_forms(text[result.start : result.end], lexicon)
+    )
+    return Redaction(
+        text=anonymized.text,
+        entities=entities,
+        kinds=[kind for kind in kind_by_entity.values() if kind in found_kinds],
+        names=names,
+    )

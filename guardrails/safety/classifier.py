@@ -1,0 +1,81 @@
+"""Decide the safety/scope route of one message: wording patterns first, embedding similarity second."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from guardrails.normalise import smuggled_text, strip_invisible
+from guardrails.safety import exemplars, patterns
+
+# When several routes match, the most urgent wins: a child in danger outranks everything else.
+PRIORITY: tuple[str, ...] = ("emergency", "safeguarding", "crisis", "injection", "medical", "out_of_scope")
+
+
+@dataclass(frozen=True)
+class SafetyVerdict:
+    route: str | None  # one of PRIORITY, or None for an ordinary message
+    reason: str  # which pattern or exemplar decided; for logs and tests, never shown to parents
+
+    @property
+    def is_safety(self) -> bool:
+        return self.route is not None
+
+
+ORDINARY = SafetyVerdict(None, "no safety or scope signal")
+
+
+def candidates(text: str) -> dict[str, str]:
+    """Every route the message triggers, with the reason. Patterns take precedence for the reason."""
+    found: dict[str, str] = {}
+    hidden = smuggled_text(text)
+    if hidden:
+        # Tag characters spell text the parent never saw: only an attack sends those.
+        found["injection"] = "hidden Unicode tag text"
+    visible = strip_invisible(text)
+    if not visible:
+        return found
+    prepared = patterns.prepare(visible)
+    for route, name in patterns.matches(prepared).items():
+        found.setdefault(route, f"pattern {route}/{name}")
+    scoped = patterns.in_scope(patterns.without_idioms(prepared))
+    for route, reason in exemplars.routes_above_threshold(visible, in_scope=scoped).items():
+        found.setdefault(route, reason)
+    return found
+
+
+def choose(found: dict[str, str]) -> SafetyVerdict:
+    for route in PRIORITY:
+        if route in found:
+            return SafetyVerdict(route, found[route])
+    return ORDINARY
+
+
+def classify(text: str) -> SafetyVerdict:
+    """Route for one message (raw or already normalised; invisible characters are handled here too)."""
+    return choose(candidates(text))
+
+
+def classify_turn(text: str, previous: str | None = None, *, raw: str | None = None) -> SafetyVerdict:
+    """Classify a message in a conversation.
+
+    A short follow-up ("and now he won't wake up", "he's doing it again") only makes sense with the
+    message before it, so it is also read joined to that message; only the urgent routes are taken from
+    the joined reading, so an earlier medical question does not colour a later ordinary one.
+    raw: the message exactly as typed, checked for smuggled tag text (the working text has had it removed).
+    """
+    found = candidates(text)
+    if raw is not None and smuggled_text(raw):
+        found.setdefault("injection", "hidden Unicode tag text")
+    verdict = choose(found)
+    if verdict.route in PRIORITY[:3] or not previous:
+        return verdict
+    prepared = patterns.prepare(strip_invisible(text))
+    if len(prepared.split()) > FOLLOW_UP_WORDS or patterns.is_closing(prepared):
+        return verdict
+    joined = choose({r: why for r, why in candidates(f"{previous} {text}").items() if r in PRIORITY[:3]})
+    if joined.route is not None:
+        return SafetyVerdict(joined.route, f"with previous message: {joined.reason}")
+    return verdict
+
+
+FOLLOW_UP_WORDS = 8

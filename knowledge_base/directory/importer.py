@@ -1,0 +1,124 @@
+"""Transactional ORUK import for one area: upsert, skip bad records with reasons, remove vanished services."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.database import session_scope
+from knowledge_base.directory import oruk_v1, oruk_v3
+from knowledge_base.directory.fetch import FeedError, load_feed
+from knowledge_base.directory.fields import RecordError
+from knowledge_base.directory.models import (
+    DirectoryLocation, DirectorySchedule, DirectoryService, DirectoryServiceAtLocation,
+)
+
+
+@dataclass
+class ImportReport:
+    area: str
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (record, reason)
+
+    def summary(self) -> str:
+        return (f"{self.area}: {self.imported} imported, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{len(self.skipped)} skipped, {self.removed} removed")
+
+
+def parse_record(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, dict) and isinstance(raw.get("service"), dict) and "name" not in raw:
+        # A service_at_location record: lift the service and attach its location.
+        raw = {**raw["service"], "service_at_locations": [{"id": raw.get("id"), "location": raw.get("location")}]}
+    return (oruk_v1 if oruk_v1.looks_like_v1(raw) else oruk_v3).parse_service(raw)
+
+
+def parse_all(records: Iterable[Any], report: ImportReport) -> list[dict[str, Any]]:
+    parsed = []
+    for index, raw in enumerate(records, start=1):
+        try:
+            parsed.append(parse_record(raw))
+        except RecordError as exc:
+            label = str(raw.get("id")) if isinstance(raw, dict) and raw.get("id") else f"record {index}"
+            report.skipped.append((label, str(exc)))
+    check_unique(parsed)
+    return parsed
+
+
+def check_unique(services: list[dict[str, Any]]) -> None:
+    # Duplicate ids make upserts ambiguous, so the whole feed is refused rather than half-applied.
+    for kind, ids in (("service", [s["id"] for s in services]),
+                      ("schedule", [x["id"] for s in services for x in s["schedules"]]),
+                      ("service_at_location", [x["sal_id"] for s in services for x in s["locations"]])):
+        dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
+        if dupes:
+            raise FeedError(f"duplicate {kind} ids in feed: {', '.join(dupes[:5])}; nothing was imported")
+
+
+def fingerprint(service: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(service, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def write_service(session: Session, data: dict[str, Any], area: str) -> DirectoryService:
+    row = session.get(DirectoryService, data["id"])
+    if row is not None:
+        row.service_at_locations, row.schedules = [], []
+        session.flush()  # delete old children before re-adding rows that may share their ids
+    else:
+        row = DirectoryService(id=data["id"])
+        session.add(row)
+    scalars = {k: v for k, v in data.items() if k not in ("locations", "schedules")}
+    for key, value in {**scalars, "area": area, "fingerprint": fingerprint(data)}.items():
+        setattr(row, key, value)
+    for loc in data["locations"]:
+        session.merge(DirectoryLocation(**{k: v for k, v in loc.items() if k != "sal_id"}))
+        row.service_at_locations.append(DirectoryServiceAtLocation(id=loc["sal_id"], location_id=loc["id"]))
+    row.schedules = [DirectorySchedule(**s) for s in data["schedules"]]
+    return row
+
+
+def import_records(records: list[Any], area: str, progress: Callable[[int], None] | None = None) -> ImportReport:
+    if not area:
+        raise FeedError("an area is required (e.g. --area leeds)")
+    report = ImportReport(area=area)
+    services = parse_all(records, report)
+    if not services:
+        raise FeedError(f"no usable services in the feed ({len(report.skipped)} bad records); nothing was changed")
+    with session_scope() as session:  # one transaction: any error leaves the old data in place
+        existing = {s.id: s for s in session.scalars(select(DirectoryService))}
+        for data in services:
+            old = existing.get(data["id"])
+            if old is not None and old.area != area:
+                report.skipped.append((data["id"], f"id already belongs to area {old.area}"))
+            elif old is not None and old.fingerprint == fingerprint(data):
+                report.unchanged += 1
+            else:
+                write_service(session, data, area)
+                report.updated += old is not None
+                report.imported += old is None
+            if progress:
+                progress(1)
+        # A record that is bad this time keeps its old version rather than vanishing.
+        kept = {s["id"] for s in services} | {label for label, _ in report.skipped}
+        for old in existing.values():
+            if old.area == area and old.id not in kept:
+                session.delete(old)
+                report.removed += 1
+        session.flush()
+        used = select(DirectoryServiceAtLocation.location_id)
+        for orphan in session.scalars(select(DirectoryLocation).where(DirectoryLocation.id.not_in(used))):
+            session.delete(orphan)
+    return report
+
+
+def import_feed(source: str, area: str, progress: Callable[[int], None] | None = None) -> ImportReport:
+    return import_records(load_feed(source), area, progress)

@@ -1,0 +1,60 @@
+"""The parent chat page in Debian chromium: with and without JavaScript, and axe-core clean."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+QUESTION = "my 2 year old only says a few words, should I worry?"
+
+
+def test_parent_gets_a_sourced_answer_without_javascript(live_server, nojs_page, axe):
+    page = nojs_page
+    page.goto(live_server + "/")
+    assert axe(page) == []
+    page.select_option("#area", "leeds")
+    page.fill("#message", QUESTION)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/?conversation_id=*")
+    answer = page.locator("#latest .app-chat__answer")
+    assert "health visitor" in answer.inner_text().lower()
+    assert page.locator("#latest a[href^='https://']").count() >= 1
+    assert "not medical advice" in page.locator("#latest").inner_text()
+    assert page.locator("#area").input_value() == "leeds"
+    assert axe(page) == []
+
+
+def test_empty_message_shows_the_govuk_error_summary(live_server, nojs_page, axe):
+    page = nojs_page
+    page.goto(live_server + "/")
+    page.click("button[type=submit]")
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "type a message" in summary.inner_text().lower()
+    assert page.title().startswith("Error:")
+    assert axe(page) == []
+
+
+def test_javascript_enhancement_adds_answers_in_place(live_server, page, axe):
+    page.goto(live_server + "/")
+    page.fill("#message", "how do I know if my child is ready for potty training?")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#latest")
+    assert page.url.rstrip("/") == live_server  # no reload: the answer was added in place
+    assert "potty" in page.locator("#latest").inner_text().lower()
+    page.wait_for_timeout(1100)  # GOV.UK buttons ignore a second click within one second (double-submit guard)
+    page.fill("#message", "what about at night?")
+    page.click("button[type=submit]")
+    page.wait_for_function("document.querySelectorAll('.app-chat__turn').length === 2")
+    assert any(w in page.locator("#latest").inner_text().lower() for w in ("night", "bed", "dry"))
+    assert page.locator("#share-story-link").get_attribute("href").startswith("/share?conversation_id=")
+    assert axe(page) == []
+
+
+def test_page_works_on_a_phone_screen(live_server, browser, axe):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe(page) == []
+    context.close()

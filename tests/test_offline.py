@@ -1,0 +1,62 @@
+"""No network at start-up or run time: build a fresh engine with sockets blocked, then redact."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise OSError("network access attempted")
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
+    monkeypatch.setattr(socket, "create_connection", _refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", _refuse)
+
+
+def test_fresh_engine_redacts_with_sockets_blocked(no_network: None) -> None:
+    from guardrails import redact
+    from guardrails.pii.engine import clear_engine_cache
+
+    clear_engine_cache()
+    result = redact("email me at jo.bloggs@example.com, I'm Jo")
+    assert "jo.bloggs@example.com" not in result.text
+    assert "EMAIL" in result.kinds
+
+
+def test_cold_start_in_a_new_process_never_touches_the_network() -> None:
+    """A new interpreter, sockets blocked before anything is imported; any attempt fails the run."""
+    script = textwrap.dedent(
+        """
+        import socket
+        attempts = []
+        def refuse(*args, **kwargs):
+            attempts.append(args)
+            raise OSError("network access attempted")
+        socket.socket.connect = refuse
+        socket.socket.connect_ex = refuse
+        socket.create_connection = refuse
+        socket.getaddrinfo = refuse
+        from guardrails import redact
+        result = redact("contact me on sam.t@example.org or 07700 900123")
+        assert "sam.t@example.org" not in result.text, result.text
+        assert attempts == [], attempts
+        print("offline-ok")
+        """
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "offline-ok" in completed.stdout

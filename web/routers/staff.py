@@ -1,0 +1,236 @@
+"""Tell it once, the staff side: sign in, the queue, one request, notes, exports, accounts and the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from assistant.handoffs import audit, export
+from assistant.handoffs.choices import all_hubs, form_choices, hub_label, label
+from assistant.handoffs.models import StaffUser, utcnow
+from assistant.handoffs.service import HandoffNotFound
+from assistant.handoffs.staff import casework, sessions, throttle, users
+from assistant.handoffs.summary import answer_rows
+from web.handoff_web import csrf_ok, first, form_fields, no_store, page, problem
+from web.templating import AREA_LABELS, templates
+
+router = APIRouter(include_in_schema=False)
+Fields = Annotated[dict[str, list[str]], Depends(form_fields)]
+
+
+def _age(when: dt.datetime) -> str:
+    minutes = int((utcnow() - when).total_seconds() // 60)
+    for size, unit in ((1440, "day"), (60, "hour"), (1, "minute")):
+        if minutes >= size:
+            count = minutes // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return "under a minute"
+
+
+templates.env.filters.update(age=_age, hub_label=hub_label, concern_label=lambda code: label("concerns", code))
+
+
+def current_user(request: Request) -> StaffUser | None:
+    return sessions.user_for(request.cookies.get(sessions.COOKIE_NAME))
+
+
+User = Annotated[StaffUser | None, Depends(current_user)]
+
+
+def _sign_in_page(request: Request, status_code: int = 200, error: str = "", username: str = "") -> Response:
+    errors = {"username": error} if error else {}
+    summary = [{"field_id": "username", "message": error}] if error else []
+    return page(request, "staff/sign_in.html", {"errors": errors, "error_summary": summary, "username": username,
+                                                "user": None}, status_code)
+
+
+def _forged(request: Request) -> Response:
+    return problem(request, 403, "This form has expired", "For your security, we could not accept this form. "
+                   "Go back, refresh the page and try again.", ("/staff", "Back to staff pages"))
+
+
+def _not_found(request: Request, user: StaffUser) -> Response:
+    return page(request, "share/problem.html", {"user": user, "heading": "Request not found", "link": ("/staff/handoffs", "All requests"),
+                                                "message": "There is no request with that reference that you can see."}, 404)
+
+
+def _home(user: StaffUser) -> str:
+    return "/staff/users" if user.role == "admin" else "/staff/handoffs"
+
+
+@router.get("/staff")
+def staff_home(request: Request, user: User) -> Response:
+    return RedirectResponse(_home(user), 303) if user else _sign_in_page(request)
+
+
+@router.post("/staff/sign-in")
+def sign_in(request: Request, fields: Fields) -> Response:
+    if not csrf_ok(request, fields):
+        return _forged(request)
+    username, password = first(fields, "username").strip()[:80], first(fields, "password")[:1000]
+    address = request.client.host if request.client else "unknown"
+    if throttle.is_locked(username, address):
+        return _sign_in_page(request, 429, "Too many attempts. Wait 15 minutes, then try again", username)
+    user = users.authenticate(username, password) if username and password else None
+    if user is None:
+        throttle.record_failure(username, address)
+        return _sign_in_page(request, 401, "Enter a correct username and password", username)
+    response = RedirectResponse(_home(user), 303)
+    response.set_cookie(sessions.COOKIE_NAME, sessions.start(user.id), httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", path="/staff")
+    return no_store(response)
+
+
+@router.post("/staff/sign-out")
+def sign_out(request: Request, fields: Fields, user: User) -> Response:
+    if not csrf_ok(request, fields):
+        return _forged(request)
+    sessions.end(request.cookies.get(sessions.COOKIE_NAME))
+    response = RedirectResponse("/staff", 303)
+    response.delete_cookie(sessions.COOKIE_NAME, path="/staff")
+    return response
+
+
+@router.get("/staff/handoffs")
+def queue(request: Request, user: User, status: str = "", concern: str = "") -> Response:
+    if user is None:
+        return RedirectResponse("/staff", 303)
+    status = status if status in casework.STATUSES else ""
+    concern = concern if concern in form_choices()["concerns"] else ""
+    scope = ", ".join(hub_label(h) for h in user.hubs) if user.role == "hub_staff" else AREA_LABELS.get(user.area or "", "no area")
+    return page(request, "staff/queue.html", {
+        "user": user, "nav": "/staff/handoffs", "rows": casework.queue(user, status or None, concern or None),
+        "status": status, "concern": concern, "statuses": form_choices()["statuses"],
+        "concerns": form_choices()["concerns"], "scope_label": scope})
+
+
+def _detail(request: Request, user: StaffUser, reference: str, status_code: int = 200, errors: dict | None = None,
+            message: str = "") -> Response:
+    try:
+        view = casework.open_handoff(user, reference[:9])
+    except HandoffNotFound:
+        return _not_found(request, user)
+    errors = errors or {}
+    return page(request, "staff/handoff.html", {
+        "user": user, "nav": "/staff/handoffs", "h": view, "rows": answer_rows(view.answers), "errors": errors,
+        "error_summary": [{"field_id": k, "message": v} for k, v in errors.items()], "message": message,
+        "statuses": form_choices()["statuses"], "decline_reasons": form_choices()["decline_reasons"]}, status_code)
+
+
+@router.get("/staff/handoffs/{reference}")
+def handoff_detail(request: Request, reference: str, user: User, done: str = "") -> Response:
+    if user is None:
+        return RedirectResponse("/staff", 303)
+    messages = {"status": "The status has been changed.", "note": "Your note has been added."}
+    return _detail(request, user, reference, message=messages.get(done, ""))
+
+
+@router.post("/staff/handoffs/{reference}/status")
+def change_status(request: Request, reference: str, fields: Fields, user: User) -> Response:
+    if user is None:
+        return RedirectResponse("/staff", 303)
+    if not csrf_ok(request, fields):
+        return _forged(request)
+    try:
+        casework.change_status(user, reference[:9], first(fields, "action"), first(fields, "reason"))
+    except HandoffNotFound:
+        return _not_found(request, user)
+    except casework.NotAllowed as exc:
+        field = "reason" if first(fields, "action") == "decline" else "status-tag"
+        return _detail(request, user, reference, 422 if field == "reason" else 409, {field: str(exc)})
+    return RedirectResponse(f"/staff/handoffs/{reference[:9]}?done=status", 303)
+
+
+@router.post("/staff/handoffs/{reference}/notes")
+def add_note(request: Request, reference: str, fields: Fields, user: User) -> Response:
+    if user is None:
+        return RedirectResponse("/staff", 303)
+    if not csrf_ok(request, fields):
+        return _forged(request)
+    try:
+        casework.add_note(user, reference[:9], first(fields, "note"))
+    except HandoffNotFound:
+        return _not_found(request, user)
+    except casework.NotAllowed as exc:
+        return _detail(request, user, reference, 422, {"note": str(exc)})
+    return RedirectResponse(f"/staff/handoffs/{reference[:9]}?done=note", 303)
+
+
+@router.get("/staff/handoffs/{reference}/export/{fmt}")
+def export_handoff(request: Request, reference: str, fmt: str, user: User) -> Response:
+    if user is None:
+        return RedirectResponse("/staff", 303)
+    if fmt not in ("json", "csv", "print"):
+        return problem(request, 404, "Page not found", "You can export as print, json or csv.")
+    try:
+        view = casework.read_for_export(user, reference[:9], fmt)
+    except HandoffNotFound:
+        return _not_found(request, user)
+    if fmt == "print":
+        return page(request, "share/print.html", {"story": view, "rows": answer_rows(view.answers), "notes": view.notes,
+                                                  "heading": f"Request {view.reference}", "back_url": f"/staff/handoffs/{view.reference}"})
+    body, media = (export.as_json(view), "application/json") if fmt == "json" else (export.as_csv(view), "text/csv; charset=utf-8")
+    headers = {"Content-Disposition": f'attachment; filename="{view.reference}.{fmt}"'}
+    return no_store(Response(body, media_type=media, headers=headers))
+
+
+def _admin_only(request: Request, user: StaffUser | None) -> Response | None:
+    if user is None:
+        return RedirectResponse("/staff", 303)
+    if user.role != "admin":
+        return page(request, "share/problem.html", {"user": user, "heading": "You cannot see this page", "link": None,
+                                                    "message": "Only administrators can see this page."}, 403)
+    return None
+
+
+@router.get("/staff/audit")
+def audit_trail(request: Request, user: User) -> Response:
+    if refused := _admin_only(request, user):
+        return refused
+    return page(request, "staff/audit.html", {"user": user, "nav": "/staff/audit", "events": audit.recent()})
+
+
+def _users_page(request: Request, user: StaffUser, status_code: int = 200, form: dict | None = None,
+                error: str = "", message: str = "") -> Response:
+    field = next((f for f in ("password", "role", "hub", "area") if f in error.lower()), "username") if error else ""
+    return page(request, "staff/users.html", {
+        "user": user, "nav": "/staff/users", "users": users.list_users(), "form": form or {}, "message": message,
+        "errors": {field: error} if error else {}, "error_summary": [{"field_id": field, "message": error}] if error else [],
+        "roles": [("hub_staff", "Hub staff"), ("area_manager", "Area manager"), ("admin", "Administrator")],
+        "hubs": list(all_hubs().values())}, status_code)
+
+
+@router.get("/staff/users")
+def list_users(request: Request, user: User) -> Response:
+    return _admin_only(request, user) or _users_page(request, user)
+
+
+@router.post("/staff/users")
+def create_user(request: Request, fields: Fields, user: User) -> Response:
+    if refused := _admin_only(request, user):
+        return refused
+    if not csrf_ok(request, fields):
+        return _forged(request)
+    form = {name: first(fields, name).strip() for name in ("username", "role", "hub", "area")}
+    try:
+        users.create_user(form["username"], first(fields, "password"), form["role"], [form["hub"]] if form["hub"] else [],
+                          form["area"] or None, by=casework.actor(user))
+    except users.InvalidUser as exc:
+        return _users_page(request, user, 422, form, str(exc))
+    return _users_page(request, user, message=f"Account {form['username']} added.")
+
+
+@router.post("/staff/users/{user_id}/active")
+def set_active(request: Request, user_id: int, fields: Fields, user: User) -> Response:
+    if refused := _admin_only(request, user):
+        return refused
+    if not csrf_ok(request, fields):
+        return _forged(request)
+    try:
+        users.set_active(user_id, first(fields, "active") == "yes", by=casework.actor(user))
+    except users.InvalidUser as exc:
+        return _users_page(request, user, 404, error=str(exc))
+    return RedirectResponse("/staff/users", 303)
