@@ -45,4 +45,6 @@ def is_follow_up(text: str) -> bool:
 
 
 def asks_about_services(text: str) -> bool:
-    return any(p.search(text) for p in _patterns()["services"])
+    from knowledge_base.directory.search import looks_like_service_question
+
+    return any(p.search(text) for p in _patterns()["services"]) or looks_like_service_question(text)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.context import TurnContext
-from assistant.stages import compose, find_services, normalise, retrieve, route_intent, route_safety
+from assistant.stages import compose, find_services, normalise, redact, retrieve, route_intent, route_safety
 
 Stage = Callable[[TurnContext], None]
 
 # Order matters: nothing may see the message before it is redacted and safety-checked.
 STAGES: list[Stage] = [
     normalise.stage,
+    redact.stage,
     route_safety.stage,
     route_intent.stage,
     retrieve.stage,

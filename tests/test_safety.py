@@ -241,8 +241,19 @@ def test_short_follow_up_is_read_with_the_previous_message() -> None:
     assert classify_turn("thanks x", "how much calpol can i give him").route is None
 
 
-def test_stage_runs_straight_after_normalise() -> None:
-    assert STAGES[STAGES.index(normalise.stage) + 1] is route_safety.stage
+def test_redaction_placeholders_do_not_hide_a_disclosure() -> None:
+    # The stage sees redacted text: names are already placeholders.
+    from guardrails.safety.patterns import matches, prepare
+
+    for text in ("my partner [NAME] smacks [NAME] when he has accidents", "i left [CHILD_NAME] in the flat while i went out"):
+        assert matches(prepare(text)).get("safeguarding"), text
+
+
+def test_stage_runs_before_intent_routing() -> None:
+    # normalise (and, when present, redact) come first; then safety, before anything else reads the text.
+    names = [stage.__module__.rsplit(".", 1)[-1] for stage in STAGES]
+    assert names.index("route_safety") == names.index("normalise") + 1 + ("redact" in names)
+    assert names.index("route_safety") < names.index("route_intent")
 
 
 def test_classify_is_cheap_beyond_the_cached_embedding() -> None:

@@ -11,6 +11,7 @@ from guardrails.safety._data import load
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 _SPACES = re.compile(r"\s+")
+_PLACEHOLDER = re.compile(r"\[([A-Za-z_]+)\]")  # redaction placeholders such as [CHILD_NAME]
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,11 @@ def pattern_set() -> PatternSet:
 
 
 def prepare(text: str) -> str:
-    """Lower-case, straighten quotes, collapse spaces: the form every pattern is written against."""
+    """Lower-case, straighten quotes, collapse spaces: the form every pattern is written against.
+
+    Redaction placeholders become plain words ("[CHILD_NAME]" -> "child_name") so word boundaries work.
+    """
+    text = _PLACEHOLDER.sub(lambda m: m.group(1), text)
     return _SPACES.sub(" ", text.translate(_QUOTES).lower()).strip()
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from assistant.database import session_scope
 from knowledge_base.directory.hybrid import text_scores
@@ -163,18 +165,42 @@ def order(matches: list[Match]) -> list[Match]:
                                           m.occurrences[0].start.timestamp() if m.occurrences else far, -m.text_score))
 
 
+_snapshot_lock = threading.Lock()
+_snapshot: tuple[tuple, list[DirectoryService]] = ((), [])
+
+
+def load_services() -> list[DirectoryService]:
+    """All services with their locations and schedules, reloaded only when an import changed them
+    (a cheap id/fingerprint query decides), so a chat turn does not rebuild hundreds of ORM objects."""
+    global _snapshot
+    with session_scope() as session:
+        version = tuple(session.execute(select(DirectoryService.id, DirectoryService.fingerprint)).all())
+        if version == _snapshot[0]:
+            return _snapshot[1]
+        services = list(
+            session.scalars(
+                select(DirectoryService).options(
+                    selectinload(DirectoryService.service_at_locations), selectinload(DirectoryService.schedules)
+                )
+            )
+        )
+        session.expunge_all()
+    with _snapshot_lock:
+        _snapshot = (version, services)
+    return services
+
+
 def search(query: ServiceQuery, now: datetime | None = None, limit: int = 5) -> SearchResult:
     now = london_now(now)
-    with session_scope() as session:
-        services = list(session.scalars(select(DirectoryService)))
-        scores = text_scores(services, query.text)
-        pool = pick_kind(candidates(services, query, now), query, scores)
-        # Relax the least important filter first, and say so in the answer.
-        for relaxed, use_time, use_place in (([], True, True), (["time"], False, True), (["place"], True, False),
-                                             (["time", "place"], False, False)):
-            found = narrow(pool, query, use_time, use_place)
-            if found:
-                return SearchResult(query, order(found)[:limit], relaxed)
+    services = load_services()
+    scores = text_scores(services, query.text)
+    pool = pick_kind(candidates(services, query, now), query, scores)
+    # Relax the least important filter first, and say so in the answer.
+    for relaxed, use_time, use_place in (([], True, True), (["time"], False, True), (["place"], True, False),
+                                         (["time", "place"], False, False)):
+        found = narrow(pool, query, use_time, use_place)
+        if found:
+            return SearchResult(query, order(found)[:limit], relaxed)
     return SearchResult(query, [])
 
 
