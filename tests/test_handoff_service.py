@@ -196,3 +196,28 @@ def test_prefill_uses_redacted_text_and_skips_safeguarding_turns(handoff_db):
     answers = prefill(conversation)
     assert answers["area"] == "leeds" and answers["child_age"] == "2" and answers["concerns"] == ["speech"]
     assert "<PERSON>" in answers["noticed"] and "safeguarding" not in answers["noticed"]
+
+
+def test_keys_rotate_and_a_broken_key_stops_start_up(handoff_db, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    from assistant.handoffs.boot import BadEncryptionKey, on_startup
+    from assistant.handoffs.service import for_parent
+    from handoff_support import reset_caches
+
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    monkeypatch.setenv("HANDOFF_ENCRYPTION_KEY", old_key)
+    reset_caches()
+    created = _create()
+    monkeypatch.setenv("HANDOFF_ENCRYPTION_KEY", f"{new_key},{old_key}")  # newest first; old data still readable
+    reset_caches()
+    assert for_parent(created.token).answers["parent_name"] == "Quintessa Marlowe-Fairbanks"
+    monkeypatch.setenv("HANDOFF_ENCRYPTION_KEY", new_key)  # the old key removed: old data cannot be read
+    reset_caches()
+    from cryptography.fernet import InvalidToken
+    with pytest.raises(InvalidToken):
+        for_parent(created.token)
+    monkeypatch.setenv("HANDOFF_ENCRYPTION_KEY", "not-a-fernet-key")
+    reset_caches()
+    with pytest.raises(BadEncryptionKey, match="HANDOFF_ENCRYPTION_KEY"):
+        on_startup()

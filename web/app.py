@@ -11,7 +11,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from assistant import startup
+from slowapi.errors import RateLimitExceeded
+
 from web import errors
+from web.rate_limit import limiter, too_many_requests
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -44,4 +47,6 @@ def create_app() -> FastAPI:
     for module_name in ROUTER_MODULES:
         app.include_router(importlib.import_module(module_name).router)
     errors.install(app)
+    app.state.limiter = limiter
+    app.add_exception_handler(RateLimitExceeded, too_many_requests)
     return app

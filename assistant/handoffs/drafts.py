@@ -20,6 +20,11 @@ def new_idempotency_key() -> str:
     return secrets.token_urlsafe(32)
 
 
+def looks_like_key(text: str) -> bool:
+    # Only keys we could have made: a short or chosen key must not match someone else's.
+    return len(text) == 43 and all(c.isalnum() or c in "-_" for c in text)
+
+
 def seal(answers: dict, idempotency_key: str) -> str:
     return encrypt_json({"answers": answers, "key": idempotency_key}).decode()
 

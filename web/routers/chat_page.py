@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from assistant.chat import InvalidMessage, handle_turn
 from assistant.config import AREAS, get_settings
 from assistant.conversations import ConversationNotFound, transcript
+from web.rate_limit import chat_limit
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -47,6 +48,7 @@ def chat_page(
 
 
 @router.post("/chat")
+@chat_limit
 def send_message(
     request: Request,
     message: Annotated[str, Form(max_length=20000)] = "",

@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from assistant.config import AREAS
 from assistant.handoffs import drafts, forms
 from assistant.handoffs.choices import form_choices, hubs_in, recipient
 from assistant.handoffs.consent import wording
 from assistant.handoffs.prefill import prefill
-from assistant.handoffs.service import HandoffNotFound, HandoffWithdrawn, create_handoff, for_parent, withdraw
+from assistant.handoffs.service import HandoffNotFound, HandoffView, HandoffWithdrawn, create_handoff, for_parent, withdraw
 from assistant.handoffs.summary import answer_rows
-from assistant.config import AREAS
 from web.handoff_web import csrf_ok, first, form_fields, no_store, page, problem, summary
 
 router = APIRouter(include_in_schema=False)
@@ -71,7 +71,9 @@ def share_form(request: Request, conversation_id: Annotated[str | None, Query(ma
 def check_answers(request: Request, fields: Fields) -> Response:
     if not csrf_ok(request, fields):
         return problem(request, 403, *FORGED, ("/share", "Start again"))
-    answers, key = forms.read_answers(fields), first(fields, "idempotency_key")[:64] or drafts.new_idempotency_key()
+    key = first(fields, "idempotency_key")
+    key = key if drafts.looks_like_key(key) else drafts.new_idempotency_key()
+    answers = forms.read_answers(fields)
     errors = forms.validate(answers)
     return _form(request, answers, key, errors) if errors else _check(request, answers, key)
 
@@ -105,7 +107,7 @@ def send_story(request: Request, fields: Fields) -> Response:
     return no_store(RedirectResponse(f"/my-story/{created.token}?sent=1", status_code=303))
 
 
-def _story(request: Request, token: str) -> Response | object:
+def _story(request: Request, token: str) -> Response | HandoffView:
     try:
         return for_parent(token)
     except HandoffWithdrawn:
