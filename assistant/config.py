@@ -46,7 +46,6 @@ class Settings(BaseSettings):
     staff_session_hours: int = Field(default=8, ge=1, alias="STAFF_SESSION_HOURS")
     login_max_failures: int = Field(default=5, ge=1, alias="LOGIN_MAX_FAILURES")
     login_lockout_minutes: int = Field(default=15, ge=1, alias="LOGIN_LOCKOUT_MINUTES")
-    notify_api_key: str = Field(default="", alias="NOTIFY_API_KEY")
 
     @property
     def sqlalchemy_url(self) -> str:

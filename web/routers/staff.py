@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from assistant.config import get_settings
 from assistant.handoffs import audit, export
 from assistant.handoffs.choices import all_hubs, form_choices, hub_label, label
 from assistant.handoffs.models import StaffUser, utcnow
@@ -73,7 +74,7 @@ def sign_in(request: Request, fields: Fields) -> Response:
     username, password = first(fields, "username").strip()[:80], first(fields, "password")[:1000]
     address = request.client.host if request.client else "unknown"
     if throttle.is_locked(username, address):
-        return _sign_in_page(request, 429, "Too many attempts. Wait 15 minutes, then try again", username)
+        return _sign_in_page(request, 429, f"Too many attempts. Wait {get_settings().login_lockout_minutes} minutes, then try again", username)
     user = users.authenticate(username, password) if username and password else None
     if user is None:
         throttle.record_failure(username, address)
