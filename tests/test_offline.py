@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -59,4 +60,37 @@ def test_cold_start_in_a_new_process_never_touches_the_network() -> None:
         [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
     )
     assert completed.returncode == 0, completed.stderr
+    assert "offline-ok" in completed.stdout
+
+
+def test_whole_app_starts_and_answers_with_sockets_blocked(tmp_path: Path) -> None:
+    """Start-up (index build, model loads, directory import) and chat turns, with every socket refused.
+    The in-process test client needs no sockets, so any attempt is the app reaching for the network."""
+    script = textwrap.dedent(
+        """
+        import socket
+        attempts = []
+        def refuse(*args, **kwargs):
+            attempts.append(args)
+            raise OSError("network access attempted")
+        socket.socket.connect = refuse
+        socket.socket.connect_ex = refuse
+        socket.create_connection = refuse
+        socket.getaddrinfo = refuse
+        from fastapi.testclient import TestClient
+        from web.app import create_app
+        with TestClient(create_app()) as client:
+            for message in ("how many words should an 18 month old say?", "email me at jo@example.com",
+                            "when is stay and play in Fulham?", "he's not breathing"):
+                body = client.post("/api/chat", json={"message": message, "area": "hammersmith-fulham"}).json()
+                assert body["status"] in ("answered", "signposted", "clarification"), body
+        assert attempts == [], attempts
+        print("offline-ok")
+        """
+    )
+    env = {**os.environ, "VAR_DIR": str(tmp_path / "var")}
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
     assert "offline-ok" in completed.stdout
