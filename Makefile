@@ -42,8 +42,15 @@ index: install
 browser:
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The tests that exercise the database again on PostgreSQL when TEST_POSTGRES_URL is set (.ci/run sets it).
+POSTGRES_TESTS := tests/test_chat_api.py tests/test_handoff_service.py tests/test_handoff_http.py tests/test_staff_http.py
+
 test: install browser
 	$(PY) -m pytest -q
+	@if [ -n "$${TEST_POSTGRES_URL:-}" ]; then \
+	  echo "Database tests again on PostgreSQL"; \
+	  DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -q -m "not browser" $(POSTGRES_TESTS); \
+	else echo "TEST_POSTGRES_URL not set: PostgreSQL run skipped (.ci/run starts one: eval \"\$$(.ci/postgres.sh start)\")"; fi
 
 eval: install
 	$(PY) -m assistant eval ../shared/eval/dev_questions.jsonl

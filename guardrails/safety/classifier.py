@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from dataclasses import dataclass
 
 from guardrails.normalise import smuggled_text, strip_invisible
@@ -34,13 +37,47 @@ def candidates(text: str) -> dict[str, str]:
     visible = strip_invisible(text)
     if not visible:
         return found
+    decoded = encoded_text(visible)
+    if decoded and (patterns.matches(patterns.prepare(decoded)) or len(decoded.split()) >= 3):
+        # Encoded words a parent would not type, spelling out text: a way to slip instructions past us.
+        found.setdefault("injection", "encoded (base64) text")
     prepared = patterns.prepare(visible)
     for route, name in patterns.matches(prepared).items():
         found.setdefault(route, f"pattern {route}/{name}")
-    scoped = patterns.in_scope(patterns.without_idioms(prepared))
+    cleaned = patterns.without_idioms(prepared)
+    scoped = patterns.in_scope(cleaned)
+    past = patterns.is_past_resolved(cleaned)
     for route, reason in exemplars.routes_above_threshold(visible, in_scope=scoped).items():
-        found.setdefault(route, reason)
+        if not (route == "emergency" and past):
+            found.setdefault(route, reason)
+    if not any(route in found for route in URGENT) and len(visible.split()) > exemplars.index().clause_words:
+        # Long message with nothing urgent overall: read each clause too, so a disclosure buried in the
+        # middle of ordinary chat is not averaged away. Only the urgent routes and injection are taken.
+        for route, reason in exemplars.clause_routes(patterns.clauses(visible), (*URGENT, "injection")).items():
+            if not (route == "emergency" and past):
+                found.setdefault(route, reason)
     return found
+
+
+URGENT = ("emergency", "safeguarding", "crisis")
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
+
+
+def encoded_text(text: str) -> str:
+    """Readable text hidden in base64-looking runs (16+ characters), or ''."""
+    out: list[str] = []
+    for token in _BASE64.findall(text):
+        if token.isalpha() and (token.islower() or token.isupper()):
+            continue  # a long ordinary word, not an encoding
+        try:
+            raw = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+            decoded = raw.decode("ascii")
+        except (binascii.Error, ValueError):
+            continue
+        printable = sum(ch.isalnum() or ch in " .,'!?:;-" for ch in decoded)
+        if decoded and printable / len(decoded) > 0.9 and " " in decoded:
+            out.append(decoded)
+    return " ".join(out)
 
 
 def choose(found: dict[str, str]) -> SafetyVerdict:

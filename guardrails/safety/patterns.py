@@ -21,6 +21,10 @@ class PatternSet:
     in_scope: tuple[re.Pattern[str], ...]
     guarded: frozenset[str]
     closing: re.Pattern[str]
+    past_resolved: re.Pattern[str]  # an emergency told as over and done ("last year ... he's fine now")
+    in_passing: re.Pattern[str]  # a symptom mentioned only to explain a missed or booked session
+    soft_medical: frozenset[str]  # medical patterns that an in_passing framing cancels
+    clause_split: re.Pattern[str]  # where a long message is cut into clauses
 
 
 def _expand(pattern: str, macros: dict[str, str]) -> str:
@@ -54,6 +58,10 @@ def pattern_set() -> PatternSet:
         in_scope=tuple(compile_(text) for text in data.get("in_scope", [])),
         guarded=frozenset(data.get("out_of_scope_guarded", [])),
         closing=compile_(data["closing_words"]),
+        past_resolved=compile_(data["context"]["past_resolved"]),
+        in_passing=compile_(data["context"]["in_passing"]),
+        soft_medical=frozenset(data["context"]["soft_medical"]),
+        clause_split=compile_(data["context"]["clause_split"]),
     )
 
 
@@ -81,17 +89,55 @@ def is_closing(prepared: str) -> bool:
     return bool(pattern_set().closing.match(prepared))
 
 
-def matches(text: str) -> dict[str, str]:
-    """Route -> name of the first pattern that fired, on text already passed through prepare()."""
+def all_matches(text: str) -> dict[str, list[str]]:
+    """Route -> names of every pattern that fired, on text already passed through prepare()."""
     patterns = pattern_set()
     cleaned = without_idioms(text)
     scoped = in_scope(cleaned)
-    hits: dict[str, str] = {}
+    hits: dict[str, list[str]] = {}
     for route, entries in patterns.routes.items():
         for name, regex in entries:
             if route == "out_of_scope" and name in patterns.guarded and scoped:
                 continue  # "football" in a stay-and-play question is not a football question
             if regex.search(cleaned):
-                hits[route] = name
-                break
+                hits.setdefault(route, []).append(name)
     return hits
+
+
+def matches(text: str) -> dict[str, str]:
+    """Route -> name of the first pattern that fired, after the context rules below.
+
+    - An emergency told as past and resolved ("he had a febrile seizure last year but he's fine now") is
+      not an emergency now (safeguarding and crisis are never cancelled this way: past abuse still counts).
+    - A mild symptom mentioned only to explain a missed session ("he was poorly so we missed the group")
+      is not a medical question, unless a stronger medical pattern also fired.
+    """
+    patterns = pattern_set()
+    cleaned = without_idioms(text)
+    hits = all_matches(text)
+    if "emergency" in hits and is_past_resolved(cleaned):
+        del hits["emergency"]
+    if "medical" in hits and set(hits["medical"]) <= patterns.soft_medical and patterns.in_passing.search(cleaned):
+        del hits["medical"]
+    return {route: names[0] for route, names in hits.items()}
+
+
+def is_past_resolved(prepared: str) -> bool:
+    return bool(pattern_set().past_resolved.search(prepared))
+
+
+def clauses(text: str, most: int = 4) -> list[str]:
+    """Cut a long message into at most `most` clauses (adjacent short pieces are merged)."""
+    pieces = [p.strip(" ,;-") for p in pattern_set().clause_split.split(text) if p and p.strip(" ,;-")]
+    while len(pieces) > most:
+        # merge the shortest piece into its shorter neighbour
+        i = min(range(len(pieces)), key=lambda k: len(pieces[k].split()))
+        if i == 0:
+            j = 1
+        elif i == len(pieces) - 1:
+            j = i - 1
+        else:
+            j = i - 1 if len(pieces[i - 1].split()) <= len(pieces[i + 1].split()) else i + 1
+        a, b = sorted((i, j))
+        pieces[a:b + 1] = [f"{pieces[a]}, {pieces[b]}"]
+    return pieces
