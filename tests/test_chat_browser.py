@@ -58,3 +58,11 @@ def test_page_works_on_a_phone_screen(live_server, browser, axe):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert axe(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/privacy", "/accessibility", "/no-such-page"])
+def test_information_and_error_pages_are_accessible(live_server, page, axe, path):
+    response = page.goto(live_server + path)
+    assert response.status == (404 if path == "/no-such-page" else 200)
+    assert page.locator("h1").count() == 1
+    assert axe(page) == []

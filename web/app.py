@@ -26,6 +26,7 @@ ROUTER_MODULES: list[str] = [
     "web.routers.share",
     "web.routers.staff",
     "web.routers.oruk",
+    "web.routers.info_pages",  # last: its /{slug} path must not shadow the others
 ]
 
 

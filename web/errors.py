@@ -6,7 +6,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -60,12 +60,34 @@ def install(app: FastAPI) -> None:
         return JSONResponse(status_code=404, content={"error": message, "detail": []})
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(status_code=exc.status_code, content={"error": str(exc.detail), "detail": []})
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error_response(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
-    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         # The type only: exception text can quote the message.
         log.error("unexpected error type=%s", type(exc).__name__)
-        message = "Sorry, something went wrong on our side. Please try again in a minute."
-        return JSONResponse(status_code=500, content={"error": message, "detail": []})
+        return _error_response(request, 500, "Sorry, something went wrong on our side. Please try again in a minute.")
+
+
+_PAGE_TITLES = {404: "Page not found", 405: "Page not found", 500: "Sorry, there is a problem with the service"}
+_PAGE_MESSAGES = {
+    404: "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
+    405: "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
+}
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    return not path.startswith(("/api/", "/oruk")) and "text/html" in request.headers.get("accept", "")
+
+
+def _error_response(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
+    """Browsers get a GOV.UK error page; API clients get JSON with the same plain message."""
+    if not _wants_html(request):
+        return JSONResponse(status_code=status, content={"error": message, "detail": []}, headers=headers)
+    from web.templating import templates
+
+    title = _PAGE_TITLES.get(status, "Sorry, there is a problem")
+    context = {"title": title, "message": _PAGE_MESSAGES.get(status, message)}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)

@@ -21,11 +21,24 @@ from markupsafe import Markup  # noqa: E402
 
 # html=False: any HTML in content or messages is shown as text, never run.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+_GOVUK_CLASSES = {
+    "paragraph_open": "govuk-body",
+    "bullet_list_open": "govuk-list govuk-list--bullet",
+    "ordered_list_open": "govuk-list govuk-list--number",
+    "link_open": "govuk-link",
+    "h1": "govuk-heading-l",
+    "h2": "govuk-heading-m",
+    "h3": "govuk-heading-s",
+}
 
 
 def render_markdown(text: str) -> Markup:
-    html = _markdown.render(text or "")
-    return Markup(html.replace("<p>", '<p class="govuk-body">').replace("<ul>", '<ul class="govuk-list govuk-list--bullet">'))
+    tokens = _markdown.parse(text or "")
+    for token in tokens:
+        css = _GOVUK_CLASSES.get(token.tag if token.type == "heading_open" else token.type)
+        if css and not (token.type == "paragraph_open" and token.hidden):
+            token.attrSet("class", css)
+    return Markup(_markdown.renderer.render(tokens, _markdown.options, {}))
 
 
 templates.env.filters["markdown"] = render_markdown
