@@ -21,6 +21,7 @@ def test_parent_gets_a_sourced_answer_without_javascript(live_server, nojs_page,
     assert page.locator("#latest a[href^='https://']").count() >= 1
     assert "not medical advice" in page.locator("#latest").inner_text()
     assert page.locator("#area").input_value() == "leeds"
+    assert page.locator("#example-directory .govuk-tag").inner_text() == "Example directory"
     assert axe(page) == []
 
 

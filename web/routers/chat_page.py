@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from assistant.chat import InvalidMessage, handle_turn
 from assistant.config import AREAS, get_settings
 from assistant.conversations import ConversationNotFound, transcript
+from knowledge_base.directory import is_example_data
 from web.rate_limit import chat_limit
 from web.templating import templates
 
@@ -31,6 +32,7 @@ def _page(request: Request, conversation_id: str | None, area: str | None, statu
             "conversation_id": conversation_id,
             "area": area if area in AREAS else None,
             "max_chars": get_settings().max_message_chars,
+            "example_directory": is_example_data(area if area in AREAS else None),
             "error_summary": summary,
             **errors,
         },
