@@ -101,3 +101,13 @@ def test_openapi_documents_the_contract(app_client):
 
 def test_health(app_client):
     assert app_client.get("/api/health").json() == {"status": "ok"}
+
+
+def test_service_question_gets_directory_cards_not_guidance_sources(app_client):
+    body = app_client.post(
+        "/api/chat", json={"message": "when is stay and play at Fulham family hub?", "area": "hammersmith-fulham"}
+    ).json()
+    assert (body["status"], body["route"]) == ("answered", "services")
+    assert body["services"] and all(card["example_data"] for card in body["services"])
+    assert "stay and play" in body["answer"].lower()
+    assert body["sources"] == []

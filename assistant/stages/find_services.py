@@ -21,6 +21,7 @@ def answer_services(ctx: TurnContext) -> None:
     if ctx.status == "answered" and not needs_directory(query):
         ctx.route = "guidance"  # e.g. "what is a family hub?": the guidance answer already fits
         return
+    ctx.sources = []  # the answer below comes from the directory, not from the guidance retrieved earlier
     if is_too_vague(query):
         ctx.status, ctx.answer = "clarification", what_clarification_text(query)
         return
@@ -52,7 +53,7 @@ def stage(ctx: TurnContext) -> None:
             answer_services(ctx)
         elif ctx.route == "guidance" and ctx.status == "answered":
             add_local_service(ctx)
-    except Exception:  # the directory must never break a turn; guidance answers stand on their own
-        log.exception("directory search failed")
+    except Exception as exc:  # the directory must never break a turn; guidance answers stand on their own
+        log.error("directory search failed type=%s", type(exc).__name__)  # no text: it may quote the message
         if ctx.route == "services" and not ctx.answer:
             ctx.status, ctx.answer = "error", "Sorry, I couldn't search the service directory just now."
