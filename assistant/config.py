@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     rate_limit: str = Field(default="30/minute", alias="CHAT_RATE_LIMIT")
     secret_key: str = Field(default="", alias="SECRET_KEY")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    max_request_bytes: int = Field(default=256 * 1024, alias="MAX_REQUEST_BYTES")
+    frame_ancestors: str = Field(default="'self'", alias="FRAME_ANCESTORS")  # council sites that may embed the chat
     directory_max_feed_mb: float = Field(default=50.0, alias="DIRECTORY_MAX_FEED_MB")
     # Tell it once (handoffs). Keys: comma-separated Fernet keys, newest first (rotation).
     handoff_encryption_key: str = Field(default="", alias="HANDOFF_ENCRYPTION_KEY")
@@ -46,6 +48,22 @@ class Settings(BaseSettings):
     staff_session_hours: int = Field(default=8, ge=1, alias="STAFF_SESSION_HOURS")
     login_max_failures: int = Field(default=5, ge=1, alias="LOGIN_MAX_FAILURES")
     login_lockout_minutes: int = Field(default=15, ge=1, alias="LOGIN_LOCKOUT_MINUTES")
+    # Where this service is reached, for links in staff alerts; empty means http://HOST:PORT.
+    public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")
+    # GOV.UK Notify (optional): nothing is sent unless NOTIFY_API_KEY is set; a message without a template id is skipped.
+    notify_api_key: str = Field(default="", alias="NOTIFY_API_KEY")
+    notify_base_url: str = Field(default="https://api.notifications.service.gov.uk", alias="NOTIFY_BASE_URL")
+    notify_template_parent_email: str = Field(default="", alias="NOTIFY_TEMPLATE_PARENT_EMAIL")
+    notify_template_parent_sms: str = Field(default="", alias="NOTIFY_TEMPLATE_PARENT_SMS")
+    notify_template_staff_alert: str = Field(default="", alias="NOTIFY_TEMPLATE_STAFF_ALERT")
+    notify_staff_alerts_file: Path = Field(default=PROJECT_ROOT / "assistant" / "handoffs" / "data" / "staff_alerts.yaml", alias="NOTIFY_STAFF_ALERTS_FILE")
+    # Staff sign-in with the council's identity provider (optional OIDC, e.g. Microsoft Entra ID); needs all three.
+    oidc_issuer: str = Field(default="", alias="OIDC_ISSUER")
+    oidc_client_id: str = Field(default="", alias="OIDC_CLIENT_ID")
+    oidc_client_secret: str = Field(default="", alias="OIDC_CLIENT_SECRET")
+    oidc_scopes: str = Field(default="openid email profile", alias="OIDC_SCOPES")
+    oidc_username_claim: str = Field(default="email", alias="OIDC_USERNAME_CLAIM")  # matched to a local username
+    oidc_redirect_uri: str = Field(default="", alias="OIDC_REDIRECT_URI")  # empty: worked out from the request
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -104,9 +104,11 @@ def browser() -> Iterator:
         instance.close()
 
 
+# Tests inject axe-core as an inline script, which the app's strict CSP rightly blocks; the CSP itself
+# is exercised by test_chat_browser.py::test_strict_content_security_policy_breaks_nothing.
 @pytest.fixture
 def page(browser) -> Iterator:
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()
@@ -114,7 +116,7 @@ def page(browser) -> Iterator:
 
 @pytest.fixture
 def nojs_page(browser) -> Iterator:
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()
@@ -134,7 +136,8 @@ def axe_violations(page) -> list[dict]:
 
 def _axe_on_copy(page) -> list[dict]:
     html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S | re.I)
-    context = page.context.browser.new_context(viewport=page.viewport_size)
+    # bypass_csp: the copy gets axe-core injected, which the strict Content-Security-Policy would block.
+    context = page.context.browser.new_context(viewport=page.viewport_size, bypass_csp=True)
     try:
         checker = context.new_page()
         checker.goto(page.url)  # same origin, so the page's stylesheets load for colour-contrast checks

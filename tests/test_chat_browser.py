@@ -53,7 +53,7 @@ def test_javascript_enhancement_adds_answers_in_place(live_server, page, axe):
 
 
 def test_page_works_on_a_phone_screen(live_server, browser, axe):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, bypass_csp=True)
     page = context.new_page()
     page.goto(live_server + "/")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -67,3 +67,19 @@ def test_information_and_error_pages_are_accessible(live_server, page, axe, path
     assert response.status == (404 if path == "/no-such-page" else 200)
     assert page.locator("h1").count() == 1
     assert axe(page) == []
+
+
+def test_strict_content_security_policy_breaks_nothing(live_server, browser):
+    """With CSP enforced, the GOV.UK components and chat.js run and the browser reports no violation."""
+    context = browser.new_context()  # CSP enforced
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    page.goto(live_server + "/")
+    assert page.locator("body.govuk-frontend-supported").count() == 1  # js-enabled.js ran
+    page.fill("#message", "how do I know if my child is ready for potty training?")
+    page.click("button[type=submit]")
+    page.locator("#latest").wait_for()
+    assert page.url.rstrip("/") == live_server  # chat.js added the answer in place
+    assert violations == []
+    context.close()

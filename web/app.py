@@ -11,10 +11,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from assistant import startup
+from assistant.config import get_settings
 from slowapi.errors import RateLimitExceeded
 
 from web import errors
 from web.rate_limit import limiter, too_many_requests
+from web.security import SecurityMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -25,6 +27,7 @@ ROUTER_MODULES: list[str] = [
     "web.routers.chat_page",
     "web.routers.share",
     "web.routers.staff",
+    "web.routers.editor",
     "web.routers.oruk",
     "web.routers.info_pages",  # last: its /{slug} path must not shadow the others
 ]
@@ -50,4 +53,8 @@ def create_app() -> FastAPI:
     errors.install(app)
     app.state.limiter = limiter
     app.add_exception_handler(RateLimitExceeded, too_many_requests)
+    settings = get_settings()
+    app.add_middleware(
+        SecurityMiddleware, max_body_bytes=settings.max_request_bytes, frame_ancestors=settings.frame_ancestors
+    )
     return app
