@@ -36,10 +36,9 @@ def test_fresh_engine_redacts_with_sockets_blocked(no_network: None) -> None:
     assert "EMAIL" in result.kinds
 
 
-def test_cold_start_in_a_new_process_never_touches_the_network() -> None:
-    """A new interpreter, sockets blocked before anything is imported; any attempt fails the run."""
-    script = textwrap.dedent(
-        """
+# Run first in a new interpreter: every way of opening a connection records the attempt and fails.
+BLOCK_SOCKETS = textwrap.dedent(
+    """
         import socket
         attempts = []
         def refuse(*args, **kwargs):
@@ -49,6 +48,14 @@ def test_cold_start_in_a_new_process_never_touches_the_network() -> None:
         socket.socket.connect_ex = refuse
         socket.create_connection = refuse
         socket.getaddrinfo = refuse
+    """
+)
+
+
+def test_cold_start_in_a_new_process_never_touches_the_network() -> None:
+    """A new interpreter, sockets blocked before anything is imported; any attempt fails the run."""
+    script = BLOCK_SOCKETS + textwrap.dedent(
+        """
         from guardrails import redact
         result = redact("contact me on sam.t@example.org or 07700 900123")
         assert "sam.t@example.org" not in result.text, result.text
@@ -66,17 +73,8 @@ def test_cold_start_in_a_new_process_never_touches_the_network() -> None:
 def test_whole_app_starts_and_answers_with_sockets_blocked(tmp_path: Path) -> None:
     """Start-up (index build, model loads, directory import) and chat turns, with every socket refused.
     The in-process test client needs no sockets, so any attempt is the app reaching for the network."""
-    script = textwrap.dedent(
+    script = BLOCK_SOCKETS + textwrap.dedent(
         """
-        import socket
-        attempts = []
-        def refuse(*args, **kwargs):
-            attempts.append(args)
-            raise OSError("network access attempted")
-        socket.socket.connect = refuse
-        socket.socket.connect_ex = refuse
-        socket.create_connection = refuse
-        socket.getaddrinfo = refuse
         from fastapi.testclient import TestClient
         from web.app import create_app
         with TestClient(create_app()) as client:
