@@ -24,3 +24,8 @@ def test_oversized_chunked_body_is_refused(app_client):
 
     response = app_client.post("/chat", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 413
+
+
+def test_a_routes_own_header_is_not_doubled(app_client):
+    response = app_client.get("/share")
+    assert response.headers.get_list("referrer-policy") == ["no-referrer"]

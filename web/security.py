@@ -62,7 +62,9 @@ class SecurityMiddleware:
                 return
             if message["type"] == "http.response.start":
                 started = True
-                message["headers"] = list(message.get("headers", [])) + self.headers
+                existing = list(message.get("headers", []))
+                present = {name.lower() for name, _ in existing}  # a route's own stricter header wins
+                message["headers"] = existing + [(n, v) for n, v in self.headers if n not in present]
             await send(message)
 
         try:
