@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     notify_template_parent_email: str = Field(default="", alias="NOTIFY_TEMPLATE_PARENT_EMAIL")
     notify_template_parent_sms: str = Field(default="", alias="NOTIFY_TEMPLATE_PARENT_SMS")
     notify_template_staff_alert: str = Field(default="", alias="NOTIFY_TEMPLATE_STAFF_ALERT")
-    notify_staff_alerts_file: Path = Field(default=PROJECT_ROOT / "assistant" / "handoffs" / "data" / "staff_alerts.yaml", alias="NOTIFY_STAFF_ALERTS_FILE")
+    notify_staff_alerts_file: Path = Field(default=PROJECT_ROOT / "assistant/handoffs/data/staff_alerts.yaml", alias="NOTIFY_STAFF_ALERTS_FILE")
     # Staff sign-in with the council's identity provider (optional OIDC, e.g. Microsoft Entra ID); needs all three.
     oidc_issuer: str = Field(default="", alias="OIDC_ISSUER")
     oidc_client_id: str = Field(default="", alias="OIDC_CLIENT_ID")

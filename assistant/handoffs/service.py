@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assistant.database import session_scope
-from assistant.handoffs import audit
+from assistant.handoffs import audit, notify
 from assistant.handoffs.consent import ConsentWording
 from assistant.handoffs.drafts import parent_token, token_hash
 from assistant.handoffs.encryption import decrypt_json, encrypt_json
@@ -104,6 +104,7 @@ def create_handoff(answers: dict, idempotency_key: str, consent: ConsentWording)
         except IntegrityError:
             continue  # the same key won a race (found next time round), or a rare reference clash
         log.info("handoff created reference=%s area=%s", reference, answers["area"])
+        notify.handoff_created(reference, answers)  # after the commit, once per handoff; never blocks or raises
         return Created(reference, token, new=True)
     raise RuntimeError("could not create handoff")
 

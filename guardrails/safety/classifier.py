@@ -56,6 +56,18 @@ def candidates(text: str) -> dict[str, str]:
         for route, reason in exemplars.clause_routes(patterns.clauses(visible), (*URGENT, "injection")).items():
             if not (route == "emergency" and past):
                 found.setdefault(route, reason)
+    if not any(route in found for route in URGENT):
+        route, probability = exemplars.model_route(visible)
+        if route in exemplars.route_model().routes and probability >= exemplars.route_model().min_probability:
+            if not (route == "emergency" and past):
+                found[route] = f"route model {route} ({probability:.2f})"
+    if not found and not scoped:
+        far = exemplars.far_from_scope(visible)
+        if far:
+            found["out_of_scope"] = far
+    crisis_first = {f"pattern crisis/{name}" for name in patterns.pattern_set().crisis_first}
+    if found.get("crisis") in crisis_first and not found.get("safeguarding", "pattern").startswith("pattern"):
+        del found["safeguarding"]  # "i'm scared i'll hurt the baby": the parent's crisis, said by the parent
     return found
 
 

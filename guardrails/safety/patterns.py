@@ -25,6 +25,7 @@ class PatternSet:
     in_passing: re.Pattern[str]  # a symptom mentioned only to explain a missed or booked session
     soft_medical: frozenset[str]  # medical patterns that an in_passing framing cancels
     clause_split: re.Pattern[str]  # where a long message is cut into clauses
+    crisis_first: frozenset[str]  # crisis patterns that outrank safeguarding found only by embeddings
 
 
 def _expand(pattern: str, macros: dict[str, str]) -> str:
@@ -62,6 +63,7 @@ def pattern_set() -> PatternSet:
         in_passing=compile_(data["context"]["in_passing"]),
         soft_medical=frozenset(data["context"]["soft_medical"]),
         clause_split=compile_(data["context"]["clause_split"]),
+        crisis_first=frozenset(data["context"].get("crisis_over_embedded_safeguarding", [])),
     )
 
 

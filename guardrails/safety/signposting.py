@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from guardrails.safety._data import load
 
 ROUTES = ("emergency", "safeguarding", "crisis", "medical", "out_of_scope", "injection")
+
+# Editors publish signposting in the database (knowledge_base/editorial, two-person rule); the app installs
+# a reader for it at start-up. Without one, or when it has nothing, the reviewed YAML is used.
+_published_source: Callable[[], dict[str, Any] | None] | None = None
+
+
+def use_published_source(source: Callable[[], dict[str, Any] | None] | None) -> None:
+    global _published_source
+    _published_source = source
+
+
+def _data() -> dict[str, Any]:
+    return (_published_source() if _published_source else None) or load("signposting.yaml")
 
 
 def _contact_line(contact: dict[str, Any]) -> str:
@@ -35,7 +49,7 @@ def _national_block(data: dict[str, Any]) -> str:
 
 def signposting_for(route: str, area: str | None) -> str:
     """The reviewed answer for a safety or scope route, with local front doors where the route needs them."""
-    data = load("signposting.yaml")
+    data = _data()
     if route not in data["routes"]:
         raise KeyError(f"no signposting for route {route!r}")
     blocks = [" ".join(data["routes"][route].split())]
@@ -46,7 +60,7 @@ def signposting_for(route: str, area: str | None) -> str:
 
 def unverified_contacts() -> list[str]:
     """Local contacts still marked verify: true, for the go-live checklist."""
-    data = load("signposting.yaml")
+    data = _data()
     return [
         f"{area}: {_contact_line(contact)}"
         for area, info in data["local"]["areas"].items()

@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from assistant.config import get_settings
 from assistant.handoffs import audit, export
 from assistant.handoffs.choices import all_hubs, form_choices, hub_label, label
 from assistant.handoffs.models import StaffUser, utcnow
 from assistant.handoffs.service import HandoffNotFound
-from assistant.handoffs.staff import casework, sessions, throttle, users
+from assistant.handoffs.staff import casework, oidc, sessions, throttle, users
 from assistant.handoffs.summary import answer_rows
 from web.handoff_web import csrf_ok, first, form_fields, no_store, page, problem
 from web.templating import AREA_LABELS, templates
@@ -45,7 +46,7 @@ def _sign_in_page(request: Request, status_code: int = 200, error: str = "", use
     errors = {"username": error} if error else {}
     summary = [{"field_id": "username", "message": error}] if error else []
     return page(request, "staff/sign_in.html", {"errors": errors, "error_summary": summary, "username": username,
-                                                "user": None}, status_code)
+                                                "user": None, "oidc": oidc.configured()}, status_code)
 
 
 def _forged(request: Request) -> Response:
@@ -59,6 +60,8 @@ def _not_found(request: Request, user: StaffUser) -> Response:
 
 
 def _home(user: StaffUser) -> str:
+    if user.role == "content":  # editors and approvers with no casework
+        return "/staff/content"
     return "/staff/users" if user.role == "admin" else "/staff/handoffs"
 
 
@@ -79,10 +82,40 @@ def sign_in(request: Request, fields: Fields) -> Response:
     if user is None:
         throttle.record_failure(username, address)
         return _sign_in_page(request, 401, "Enter a correct username and password", username)
-    response = RedirectResponse(_home(user), 303)
-    response.set_cookie(sessions.COOKIE_NAME, sessions.start(user.id), httponly=True, samesite="strict",
+    return _start_session(request, RedirectResponse(_home(user), 303), sessions.start(user.id))
+
+
+def _start_session(request: Request, response: Response, token: str) -> Response:
+    response.set_cookie(sessions.COOKIE_NAME, token, httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", path="/staff")
     return no_store(response)
+
+
+@router.get("/staff/oidc/sign-in")
+async def oidc_sign_in(request: Request) -> Response:
+    if not oidc.configured():
+        return problem(request, 404, "Page not found", "Council account sign-in is not set up.", ("/staff", "Staff sign in"))
+    try:
+        return no_store(await oidc.start(request, str(request.url_for("oidc_callback"))))
+    except oidc.SignInFailed as exc:
+        return problem(request, exc.status_code, exc.heading, exc.message, ("/staff", "Back to staff sign in"))
+
+
+@router.get("/staff/oidc/callback")
+async def oidc_callback(request: Request) -> Response:
+    if not oidc.configured():
+        return problem(request, 404, "Page not found", "Council account sign-in is not set up.", ("/staff", "Staff sign in"))
+    try:
+        user = await oidc.finish(request)
+    except oidc.SignInFailed as exc:
+        refused = problem(request, exc.status_code, exc.heading, exc.message, ("/staff", "Back to staff sign in"))
+        return oidc.clear_flow(request, refused)
+    # A page, not a redirect: browsers do not send a SameSite=Strict cookie on a redirect that began at the
+    # provider's site, so the next page must be reached from ours.
+    done = page(request, "share/problem.html", {"heading": "You are signed in", "link": (_home(user), "Continue"),
+                                                "message": f"You are signed in as {user.username}.", "user": None})
+    token = await run_in_threadpool(sessions.start, user.id)
+    return oidc.clear_flow(request, _start_session(request, done, token))
 
 
 @router.post("/staff/sign-out")

@@ -1,0 +1,156 @@
+"""Optional GOV.UK Notify messages for a new handoff: the parent's confirmation and an alert to the hub's staff.
+
+Why so little in each message: email and text are not a safe place for a family's story, so the parent's
+confirmation holds only the reference and the hub, and a staff alert only the reference, the hub and a link
+to the staff queue. Why a background thread: the parent's submission must never wait for Notify, or fail
+because of it. Every send is recorded in the audit trail (sent or failed, by kind), never the address.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from notifications_python_client.errors import APIError
+from notifications_python_client.notifications import NotificationsAPIClient
+
+from assistant.config import Settings, get_settings
+from assistant.database import session_scope
+from assistant.handoffs import audit
+from assistant.handoffs.choices import hub_label, recipient
+from assistant.handoffs.forms import normalise_phone
+
+log = logging.getLogger("assistant.handoffs.notify")
+# The client logs Notify's error text, which can quote a recipient; our own line below says what failed instead.
+logging.getLogger("notifications_python_client").setLevel(logging.CRITICAL)
+# Registered here so the audit trail's fixed vocabulary covers what this module records.
+audit.ACTIONS.update({"notification_sent", "notification_failed"})
+
+TIMEOUT_SECONDS = 10
+_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="notify")
+_pending: set[Future] = set()
+_pending_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str  # parent_email | parent_sms | staff_alert: the only thing about a message that is recorded
+    channel: str  # email | sms
+    to: str
+    template_id: str
+    personalisation: dict[str, str]
+
+
+def configured(settings: Settings | None = None) -> bool:
+    return bool((settings or get_settings()).notify_api_key)
+
+
+@lru_cache(maxsize=4)
+def _alert_config(path: str, _mtime_ns: int) -> dict:
+    data = yaml.safe_load(Path(path).read_text()) or {}
+    return {"hubs": data.get("hubs") or {}, "areas": data.get("areas") or {}}
+
+
+def staff_alert_addresses(area: str, hub: str, settings: Settings | None = None) -> list[str]:
+    """The hub's own mailbox(es), else its area's. A missing or broken file means no alerts, not an error."""
+    path = (settings or get_settings()).notify_staff_alerts_file
+    try:
+        config = _alert_config(str(path), path.stat().st_mtime_ns)
+    except (OSError, yaml.YAMLError, AttributeError):
+        log.warning("staff alerts file unreadable; no staff alerts sent")
+        return []
+    entry = config["hubs"].get(hub) or config["areas"].get(area) or []
+    addresses = [entry] if isinstance(entry, str) else list(entry)
+    return [a.strip() for a in addresses if isinstance(a, str) and "@" in a]
+
+
+def staff_queue_url(settings: Settings) -> str:
+    base = settings.public_base_url or f"http://{settings.host}:{settings.port}"
+    return f"{base.rstrip('/')}/staff/handoffs"
+
+
+def messages_for(reference: str, answers: dict, settings: Settings | None = None) -> list[Message]:
+    """What to send for a new handoff. The parent is told by the way they chose (not for a phone call)."""
+    settings = settings or get_settings()
+    hub_name = recipient(answers["area"], answers["hub"]).name
+    messages = []
+    method = answers.get("contact_method")
+    if method == "email" and answers.get("email") and settings.notify_template_parent_email:
+        messages.append(Message("parent_email", "email", answers["email"], settings.notify_template_parent_email,
+                                {"reference": reference, "hub": hub_name}))
+    elif method == "text" and answers.get("phone") and settings.notify_template_parent_sms:
+        messages.append(Message("parent_sms", "sms", normalise_phone(answers["phone"]), settings.notify_template_parent_sms,
+                                {"reference": reference, "hub": hub_name}))
+    if settings.notify_template_staff_alert:
+        # Built from codes and config only: nothing the parent typed can reach a staff alert.
+        alert = {"reference": reference, "hub": hub_label(answers["hub"]), "link": staff_queue_url(settings)}
+        for address in staff_alert_addresses(answers["area"], answers["hub"], settings):
+            messages.append(Message("staff_alert", "email", address, settings.notify_template_staff_alert, dict(alert)))
+    return messages
+
+
+def _send(client: NotificationsAPIClient, reference: str, message: Message) -> None:
+    if message.channel == "email":
+        client.send_email_notification(message.to, message.template_id, message.personalisation, reference=reference)
+    else:
+        client.send_sms_notification(message.to, message.template_id, message.personalisation, reference=reference)
+
+
+def _record(reference: str, action: str, detail: str) -> None:
+    try:
+        with session_scope() as session:
+            audit.record(session, "system", action, reference, detail)
+    except Exception as exc:  # noqa: BLE001 - a lost audit row must not stop the other messages
+        log.error("notification audit not recorded reference=%s error=%s", reference, type(exc).__name__)
+
+
+def send_all(reference: str, messages: list[Message], api_key: str, base_url: str) -> int:
+    """Sends each message; returns how many failed. Failures are logged and audited by kind and error type only."""
+    failed = 0
+    for message in messages:
+        try:
+            # One client per message: the library's client is not thread-safe.
+            _send(NotificationsAPIClient(api_key, base_url=base_url, timeout=TIMEOUT_SECONDS), reference, message)
+        except Exception as exc:  # noqa: BLE001 - Notify being down or misconfigured must never reach the parent
+            failed += 1
+            status = exc.status_code if isinstance(exc, APIError) else "-"
+            log.warning("notification failed kind=%s reference=%s error=%s status=%s",
+                        message.kind, reference, type(exc).__name__, status)
+            _record(reference, "notification_failed", f"{message.kind}: {type(exc).__name__} {status}")
+        else:
+            _record(reference, "notification_sent", message.kind)
+    return failed
+
+
+def handoff_created(reference: str, answers: dict) -> None:
+    """Queue the messages for a handoff that has just been committed. Never raises and never waits."""
+    try:
+        settings = get_settings()
+        if not configured(settings):
+            return
+        messages = messages_for(reference, answers, settings)
+        if not messages:
+            return
+        future = _executor.submit(send_all, reference, messages, settings.notify_api_key, settings.notify_base_url)
+        with _pending_lock:
+            _pending.add(future)
+        future.add_done_callback(_forget)
+    except Exception as exc:  # noqa: BLE001
+        log.error("notifications not queued reference=%s error=%s", reference, type(exc).__name__)
+
+
+def _forget(future: Future) -> None:
+    with _pending_lock:
+        _pending.discard(future)
+
+
+def drain(timeout: float = 30) -> bool:
+    """Wait for queued messages (tests, and a tidy shutdown). True when none are left."""
+    with _pending_lock:
+        pending = set(_pending)
+    return not wait(pending, timeout=timeout).not_done

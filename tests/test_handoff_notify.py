@@ -1,0 +1,223 @@
+"""GOV.UK Notify, against a local fake Notify API: a real HTTP server on loopback that checks each request's JWT."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from notifications_python_client.authentication import decode_jwt_token, get_token_issuer
+
+from handoff_support import FULL_ANSWERS, client, handoff_db, reset_caches, share  # noqa: F401
+
+SERVICE_ID, SECRET = str(uuid.uuid4()), str(uuid.uuid4())
+TEMPLATES = {"NOTIFY_TEMPLATE_PARENT_EMAIL": str(uuid.uuid4()), "NOTIFY_TEMPLATE_PARENT_SMS": str(uuid.uuid4()),
+             "NOTIFY_TEMPLATE_STAFF_ALERT": str(uuid.uuid4())}
+PARENT_EMAIL = "quintessa.marlowe@example.com"
+PERSONAL = (FULL_ANSWERS["parent_name"], "Quintessa", "Zebedee", "07700", "7700900982", PARENT_EMAIL,
+            FULL_ANSWERS["noticed"][:20], FULL_ANSWERS["tried"][:20], FULL_ANSWERS["help_wanted"][:20], "Mornings")
+
+
+class FakeNotify(ThreadingHTTPServer):
+    """Records what the client sends. mode: "ok" (201), "fail" (500 quoting the recipient, as an API might), or
+    "hold" (answers only once `release` is set, like a Notify that hangs)."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.requests: list[dict] = []
+        self.mode = "ok"
+        self.release = threading.Event()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeNotify
+
+    def log_message(self, *_args: object) -> None:  # keep the test output quiet
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        try:  # what Notify checks: signed with the key's secret, issued by the key's service, and fresh
+            assert get_token_issuer(token) == SERVICE_ID
+            decode_jwt_token(token, SECRET)
+        except Exception:  # noqa: BLE001
+            return self._reply(403, {"errors": [{"error": "AuthError", "message": "Invalid token"}]})
+        if self.path not in ("/v2/notifications/email", "/v2/notifications/sms"):
+            return self._reply(404, {"errors": [{"error": "NotFound"}]})
+        self.server.requests.append({"path": self.path, **body})
+        if self.server.mode == "fail":
+            recipient = body.get("email_address") or body.get("phone_number")
+            return self._reply(500, {"message": f"Internal server error sending to {recipient}"})
+        if self.server.mode == "hold":
+            self.server.release.wait(30)
+        self._reply(201, {"id": str(uuid.uuid4()), "reference": body.get("reference"), "template": {"id": body["template_id"]}})
+
+    def _reply(self, status: int, payload: dict) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture
+def fake_notify() -> Iterator[FakeNotify]:
+    server = FakeNotify()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.release.set()
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def notify_on(handoff_db, fake_notify: FakeNotify, tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNotify]:
+    alerts = tmp_path / "staff_alerts.yaml"
+    alerts.write_text("hubs:\n  armley: armley.team@example.gov.uk\nareas:\n  leeds: [leeds.hubs@example.gov.uk]\n")
+    env = {"NOTIFY_API_KEY": f"test_key-{SERVICE_ID}-{SECRET}", "NOTIFY_BASE_URL": fake_notify.url,
+           "NOTIFY_STAFF_ALERTS_FILE": str(alerts), "PUBLIC_BASE_URL": "https://hub.example.gov.uk", **TEMPLATES}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    reset_caches()
+    yield fake_notify
+    _drain()
+
+
+def _drain() -> None:
+    from assistant.handoffs import notify
+
+    assert notify.drain(30), "notifications still queued"
+
+
+def _reference(sent) -> str:
+    from assistant.handoffs.service import for_parent
+
+    assert sent.status_code == 303, sent.text
+    return for_parent(sent.headers["location"].split("/my-story/")[1].split("?")[0]).reference
+
+
+def _trail(reference: str) -> list[tuple[str, str]]:
+    from assistant.handoffs.audit import recent
+
+    return [(e.action, e.detail) for e in reversed(recent(reference=reference)) if e.action.startswith("notification")]
+
+
+def test_email_confirmation_to_the_parent_and_an_alert_without_personal_data_to_the_hub(client, notify_on):
+    sent, draft, token = share(client, {"contact_method": "email", "email": PARENT_EMAIL})
+    reference = _reference(sent)
+    _drain()
+    assert len(notify_on.requests) == 2
+    parent = next(r for r in notify_on.requests if r["template_id"] == TEMPLATES["NOTIFY_TEMPLATE_PARENT_EMAIL"])
+    assert parent["path"] == "/v2/notifications/email" and parent["email_address"] == PARENT_EMAIL
+    assert parent["personalisation"] == {"reference": reference, "hub": "Armley Family Hub"}
+    alert = next(r for r in notify_on.requests if r["template_id"] == TEMPLATES["NOTIFY_TEMPLATE_STAFF_ALERT"])
+    assert alert["email_address"] == "armley.team@example.gov.uk"  # the hub's own mailbox wins over the area's
+    assert alert["personalisation"] == {"reference": reference, "hub": "Armley Family Hub",
+                                        "link": "https://hub.example.gov.uk/staff/handoffs"}
+    assert not any(p.lower() in json.dumps(alert).lower() for p in PERSONAL)
+    assert _trail(reference) == [("notification_sent", "parent_email"), ("notification_sent", "staff_alert")]
+    # A refresh or second submission of the same story sends nothing more.
+    share_again = client.post("/share/send", data={"draft": draft, "csrf_token": token, "consent": "yes",
+                                                   "consent_version": _consent_version(client, draft, token)})
+    assert share_again.status_code == 303 and _reference(share_again) == reference
+    _drain()
+    assert len(notify_on.requests) == 2
+
+
+def _consent_version(client, draft: str, token: str) -> str:
+    from handoff_support import hidden
+
+    return hidden(client.post("/share/consent", data={"draft": draft, "csrf_token": token}).text, "consent_version")
+
+
+def test_text_message_to_the_parent_and_area_alert_when_not_sure_of_the_hub(client, notify_on):
+    sent, _draft, _token = share(client, {"contact_method": "text", "hub": "not-sure"})
+    reference = _reference(sent)
+    _drain()
+    sms = [r for r in notify_on.requests if r["path"] == "/v2/notifications/sms"]
+    assert len(sms) == 1 and sms[0]["phone_number"] == "07700900982"
+    assert sms[0]["template_id"] == TEMPLATES["NOTIFY_TEMPLATE_PARENT_SMS"] and sms[0]["personalisation"]["reference"] == reference
+    alerts = [r for r in notify_on.requests if r["template_id"] == TEMPLATES["NOTIFY_TEMPLATE_STAFF_ALERT"]]
+    assert [a["email_address"] for a in alerts] == ["leeds.hubs@example.gov.uk"]
+    assert alerts[0]["personalisation"]["hub"] == "Not sure (area team)"
+
+
+def test_a_phone_call_request_gets_no_message_but_staff_are_still_alerted(client, notify_on):
+    reference = _reference(share(client)[0])  # contact by phone call
+    _drain()
+    assert [(r["path"], r["template_id"], r["personalisation"]["reference"]) for r in notify_on.requests] == [
+        ("/v2/notifications/email", TEMPLATES["NOTIFY_TEMPLATE_STAFF_ALERT"], reference)]
+
+
+def test_a_failing_notify_never_fails_the_submission_and_is_recorded_without_personal_data(client, notify_on, caplog):
+    caplog.set_level(logging.DEBUG)
+    notify_on.mode = "fail"
+    sent, _draft, _token = share(client, {"contact_method": "email", "email": PARENT_EMAIL})
+    reference = _reference(sent)
+    assert client.get(sent.headers["location"]).status_code == 200
+    _drain()
+    assert len(notify_on.requests) == 2  # both were tried
+    assert _trail(reference) == [("notification_failed", "parent_email: HTTPError 500"),
+                                 ("notification_failed", "staff_alert: HTTPError 500")]
+    failures = [r.getMessage() for r in caplog.records if "notification failed" in r.getMessage()]
+    assert len(failures) == 2 and all(reference in line for line in failures)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert not any(p.lower() in logged.lower() for p in PERSONAL), logged
+
+
+def test_notify_that_cannot_be_reached_is_recorded(client, notify_on, monkeypatch):
+    with socket.socket() as sock:  # a port with nothing listening: connection refused
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    monkeypatch.setenv("NOTIFY_BASE_URL", f"http://127.0.0.1:{closed_port}")
+    reset_caches()
+    reference = _reference(share(client)[0])
+    _drain()
+    assert _trail(reference) == [("notification_failed", "staff_alert: HTTP503Error 503")]
+
+
+def test_a_wrong_api_key_is_refused_by_notify_and_recorded(client, notify_on, monkeypatch):
+    monkeypatch.setenv("NOTIFY_API_KEY", f"test_key-{SERVICE_ID}-{uuid.uuid4()}")
+    reset_caches()
+    reference = _reference(share(client)[0])
+    _drain()
+    assert notify_on.requests == [] and _trail(reference) == [("notification_failed", "staff_alert: HTTPError 403")]
+
+
+def test_a_hanging_notify_does_not_hold_up_the_parent(client, notify_on):
+    notify_on.mode = "hold"
+    sent = share(client, {"contact_method": "email", "email": PARENT_EMAIL})[0]
+    reference = _reference(sent)  # the parent has their confirmation while Notify has not answered
+    assert client.get(sent.headers["location"]).status_code == 200 and _trail(reference) == []
+    notify_on.release.set()
+    _drain()
+    assert [action for action, _kind in _trail(reference)] == ["notification_sent", "notification_sent"]
+
+
+def test_nothing_is_sent_when_notify_is_not_configured(client, notify_on, monkeypatch):
+    monkeypatch.delenv("NOTIFY_API_KEY")
+    reset_caches()
+    reference = _reference(share(client, {"contact_method": "email", "email": PARENT_EMAIL})[0])
+    _drain()
+    assert notify_on.requests == [] and _trail(reference) == []
+
+
+def test_missing_templates_or_alert_addresses_skip_only_those_messages(client, notify_on, monkeypatch, tmp_path):
+    monkeypatch.delenv("NOTIFY_TEMPLATE_PARENT_EMAIL")
+    monkeypatch.setenv("NOTIFY_STAFF_ALERTS_FILE", str(tmp_path / "missing.yaml"))
+    reset_caches()
+    reference = _reference(share(client, {"contact_method": "email", "email": PARENT_EMAIL})[0])
+    _drain()
+    assert notify_on.requests == [] and _trail(reference) == []
