@@ -13,6 +13,7 @@ COMMAND_MODULES: list[str] = [
     "assistant.evaluation",
     "knowledge_base.directory.cli",
     "assistant.handoffs.cli",
+    "knowledge_base.editorial.cli",
 ]
 
 

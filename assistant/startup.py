@@ -9,6 +9,7 @@ from assistant.database import create_tables
 from assistant.handoffs.boot import on_startup as prepare_handoffs
 from knowledge_base.build import build_index
 from knowledge_base.directory import ensure_bundled_directory
+from knowledge_base.editorial.seed import prepare as prepare_editorial
 from guardrails.safety import exemplars
 from knowledge_base.embeddings import embed_query
 
@@ -20,6 +21,7 @@ def prepare() -> None:
     create_tables()
     prepare_handoffs()  # checks the key, purges past retention (also: `python -m assistant handoffs purge`)
     ensure_bundled_directory()  # example data until the council imports its own ORUK feed
+    prepare_editorial()  # first run: bundled guidance and signposting into the database (then the source of truth)
     report = build_index()  # only changed chunks are embedded again
     embed_query("warm up")  # load the model before the first request
     exemplars.index()  # safety exemplar vectors, so the first parent does not wait for them

@@ -1,4 +1,4 @@
-"""Build or refresh the guidance index from the content folder."""
+"""Build or refresh the guidance index from the published content (the database once seeded, else the files)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,16 @@ from knowledge_base.indexer import IndexReport, sync_chunks
 from knowledge_base.search import get_searcher
 
 
+def current_documents() -> list[GuidanceDocument]:
+    # Editors publish in the database; the bundled files are only read before the very first seed.
+    from knowledge_base.editorial.store import published_documents
+
+    published = published_documents()
+    return published if published is not None else load_documents(get_settings().content_dir)
+
+
 def current_chunks() -> list[Chunk]:
-    return chunk_documents(load_documents(get_settings().content_dir))
+    return chunk_documents(current_documents())
 
 
 def build_index(progress: Callable[[int], None] | None = None) -> IndexReport:

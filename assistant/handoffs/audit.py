@@ -11,6 +11,9 @@ from assistant.handoffs.models import AuditEvent
 ACTIONS = {
     "created", "viewed", "status_changed", "note_added", "exported", "withdrawn_deleted", "retention_deleted",
     "signed_in", "sign_in_failed", "signed_out", "user_created", "user_deactivated", "user_reactivated",
+    # Content editing (knowledge_base/editorial): detail names the document and version, never its text.
+    "content_created", "content_saved", "content_submitted", "content_approved", "content_published",
+    "content_sent_back", "content_unpublished", "content_restored", "directory_imported", "directory_import_failed",
 }
 
 

@@ -19,15 +19,17 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _create_user(args: argparse.Namespace) -> int:
-    from assistant.handoffs.staff.users import InvalidUser, create_user
+    from assistant.handoffs.staff.users import InvalidUser, create_user, split_roles
 
     create_tables()
     try:
-        user_id = create_user(args.username, _read_password(args), args.role, args.hub or [], args.area, by="cli")
+        role, capabilities = split_roles(args.role)
+        user_id = create_user(args.username, _read_password(args), role, args.hub or [], args.area, by="cli",
+                              capabilities=capabilities)
     except InvalidUser as exc:
         print(f"Not created: {exc}", file=sys.stderr)
         return 2
-    print(f"Created {args.role} {args.username} (id {user_id})")
+    print(f"Created {' and '.join(args.role)} {args.username} (id {user_id})")
     return 0
 
 
@@ -37,7 +39,8 @@ def _list_users(_args: argparse.Namespace) -> int:
     create_tables()
     for user in list_users():
         scope = ",".join(user.hubs) or user.area or "-"
-        print(f"{user.username}\t{user.role}\t{scope}\t{'active' if user.active else 'deactivated'}")
+        roles = "+".join([user.role, *(user.capabilities or [])]) if user.capabilities else user.role
+        print(f"{user.username}\t{roles}\t{scope}\t{'active' if user.active else 'deactivated'}")
     return 0
 
 
@@ -55,7 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     users = subparsers.add_parser("users", help="Staff accounts").add_subparsers(dest="users_command", required=True)
     create = users.add_parser("create", help="Create a staff account (the password is asked for, never defaulted)")
     create.add_argument("username")
-    create.add_argument("--role", required=True, choices=["hub_staff", "area_manager", "admin"])
+    create.add_argument("--role", required=True, action="append",
+                        choices=["hub_staff", "area_manager", "admin", "editor", "approver"],
+                        help="repeat to combine content roles, e.g. --role editor --role approver")
     create.add_argument("--hub", action="append", help="Hub id, e.g. armley (repeat for several; hub_staff only)")
     create.add_argument("--area", help="Area id, e.g. leeds (area_manager only)")
     create.add_argument("--password-stdin", action="store_true", help="Read the password from the first line of stdin")

@@ -53,7 +53,9 @@ class StaffUser(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))  # hub_staff | area_manager | admin
+    role: Mapped[str] = mapped_column(String(20))  # hub_staff | area_manager | admin | content (no casework)
+    # Content work is separate from casework, and one person may hold both: ["editor", "approver"].
+    capabilities: Mapped[list[str]] = mapped_column(JSON, default=list)
     area: Mapped[str | None] = mapped_column(String(40))
     hubs: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

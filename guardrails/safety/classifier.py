@@ -44,6 +44,10 @@ def candidates(text: str) -> dict[str, str]:
     prepared = patterns.prepare(visible)
     for route, name in patterns.matches(prepared).items():
         found.setdefault(route, f"pattern {route}/{name}")
+    unmasked = patterns.deobfuscated(prepared)
+    if unmasked and "injection" in patterns.matches(unmasked):
+        # Dotted or leetspeak spelling ("i.g.n.o.r.e y0ur rul3s"): only an attack disguises those words.
+        found.setdefault("injection", f"pattern injection/{patterns.matches(unmasked)['injection']} (disguised)")
     cleaned = patterns.without_idioms(prepared)
     scoped = patterns.in_scope(cleaned)
     past = patterns.is_past_resolved(cleaned)
@@ -56,11 +60,20 @@ def candidates(text: str) -> dict[str, str]:
         for route, reason in exemplars.clause_routes(patterns.clauses(visible), (*URGENT, "injection")).items():
             if not (route == "emergency" and past):
                 found.setdefault(route, reason)
-    if not any(route in found for route in URGENT):
-        route, probability = exemplars.model_route(visible)
-        if route in exemplars.route_model().routes and probability >= exemplars.route_model().min_probability:
-            if not (route == "emergency" and past):
-                found[route] = f"route model {route} ({probability:.2f})"
+    route, probability = exemplars.model_route(visible)
+    # The model reads the raw wording, so "I'm dying for a night's sleep" or "at the end of my rope" can
+    # look like a crisis to it: when the patterns blanked out an idiom, it must be surer.
+    if exemplars.route_model().fires(route, probability, idiom=cleaned != prepared):
+        why = f"route model {route} ({probability:.2f})"
+        if route in URGENT:
+            # A recall backstop: only when nothing urgent was found another way.
+            if not any(r in found for r in URGENT) and not (route == "emergency" and past):
+                found[route] = why
+        elif len(visible.split()) >= exemplars.index().min_words:
+            if route == "injection" and not any(r in found for r in URGENT):
+                found.setdefault(route, why)
+            elif route == "out_of_scope" and not found and not patterns.about_children(cleaned):
+                found[route] = why
     if not found and not scoped:
         far = exemplars.far_from_scope(visible)
         if far:

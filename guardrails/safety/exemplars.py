@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
+from assistant.config import get_settings
 from guardrails.safety._data import load
 from knowledge_base.embeddings import embed, embed_query
+
+log = logging.getLogger("guardrails.safety")
+CACHE_PREFIX = "safety-vectors-"
 
 ORDINARY = "ordinary"
 
@@ -32,9 +41,52 @@ class ExemplarIndex:
     clause_boost: float  # extra similarity a single clause needs, since a clause has less context
 
 
-@lru_cache(maxsize=1)
 def index() -> ExemplarIndex:
-    # Computed once per process (~1 s for a few hundred lines); every message then costs one matmul.
+    """The exemplar index, with the route model built too: the entry point start-up calls, so the first
+    parent waits for neither. Both come from one embedding matrix cached on disk (see cached_vectors)."""
+    idx = _exemplar_index()
+    route_model()
+    return idx
+
+
+def _cache_dir() -> Path:
+    return get_settings().var_dir / "cache"
+
+
+def cached_vectors(texts: list[str]) -> np.ndarray:
+    """embed(texts), cached under VAR_DIR/cache in a file keyed by a hash of the model name and the texts.
+
+    Embedding the ~1,500 labelled lines costs several seconds of CPU at every start; reading the cache
+    costs milliseconds. Any edit to the data files (or a different model) changes the key, so a stale
+    cache is never read; older cache files are removed when a new one is written. If VAR_DIR is not
+    writable the vectors are simply computed each time.
+    """
+    model = get_settings().embedding_model
+    digest = hashlib.sha256("\x1e".join([model, *texts]).encode("utf-8")).hexdigest()[:24]
+    path = _cache_dir() / f"{CACHE_PREFIX}{digest}.npy"
+    try:
+        vectors = np.load(path, allow_pickle=False)
+        if vectors.shape[0] == len(texts):
+            return vectors.astype(np.float32, copy=False)
+    except (OSError, ValueError):
+        pass
+    vectors = embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
+        with os.fdopen(handle, "wb") as out:
+            np.save(out, vectors, allow_pickle=False)
+        os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
+        for old in path.parent.glob(f"{CACHE_PREFIX}[0-9a-f]*.npy"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as error:  # read-only VAR_DIR: carry on without the cache
+        log.warning("safety vector cache not written: %s", error)
+    return vectors
+
+
+def _labelled_texts() -> tuple[list[str], list[str], int]:
+    """(labels, texts, n_exemplars): exemplars.yaml routes first, then training.yaml examples."""
     data = load("exemplars.yaml")
     labels: list[str] = []
     texts: list[str] = []
@@ -44,10 +96,30 @@ def index() -> ExemplarIndex:
             raise ValueError(f"exemplars.yaml {route}: quote these lines: {bad}")
         labels.extend([route] * len(lines))
         texts.extend(lines)
+    n_exemplars = len(texts)
+    for route, lines in load("training.yaml")["examples"].items():
+        bad = [line for line in lines if not isinstance(line, str)]
+        if bad:
+            raise ValueError(f"training.yaml {route}: quote these lines: {bad}")
+        labels.extend([route] * len(lines))
+        texts.extend(lines)
+    return labels, texts, n_exemplars
+
+
+@lru_cache(maxsize=1)
+def _all_vectors() -> np.ndarray:
+    return cached_vectors(_labelled_texts()[1])
+
+
+@lru_cache(maxsize=1)
+def _exemplar_index() -> ExemplarIndex:
+    # Computed once per process; every message then costs one matmul.
+    data = load("exemplars.yaml")
+    labels, _, n_exemplars = _labelled_texts()
     settings = data["settings"]
     return ExemplarIndex(
-        labels=tuple(labels),
-        vectors=embed(texts),
+        labels=tuple(labels[:n_exemplars]),
+        vectors=_all_vectors()[:n_exemplars],
         thresholds={
             route: Threshold(value["similarity"], value["margin"], tuple(value.get("beat", ())))
             for route, value in settings["thresholds"].items()
@@ -62,7 +134,7 @@ def index() -> ExemplarIndex:
 
 def best_similarities(text: str, vector: np.ndarray | None = None) -> dict[str, tuple[float, int]]:
     """Route -> (best cosine similarity, row of that exemplar). Uses the cached query embedding."""
-    idx = index()
+    idx = _exemplar_index()
     query = np.asarray(embed_query(text), dtype=np.float32) if vector is None else vector
     scores = idx.vectors @ query
     best: dict[str, tuple[float, int]] = {}
@@ -77,7 +149,7 @@ def routes_above_threshold(text: str, *, in_scope: bool = False) -> dict[str, st
 
     in_scope: the message names children or hub things, so out_of_scope is not taken from embeddings.
     """
-    idx = index()
+    idx = _exemplar_index()
     if len(text.split()) < idx.min_words:
         return {}
     return _fired(best_similarities(text), idx.thresholds, in_scope=in_scope)
@@ -98,7 +170,7 @@ def _fired(best: dict[str, tuple[float, int]], thresholds: dict[str, Threshold],
 
 def far_from_scope(text: str) -> str | None:
     """Reason if the message is far from every in-scope exemplar and nearer the out-of-scope ones."""
-    idx = index()
+    idx = _exemplar_index()
     if len(text.split()) < idx.min_words:
         return None
     best = best_similarities(text)
@@ -115,7 +187,7 @@ def clause_routes(clauses: list[str], routes: tuple[str, ...]) -> dict[str, str]
     A disclosure buried in a long, mostly ordinary message is diluted in the whole-message embedding.
     The clauses are embedded in one batch (~10 ms each on CPU), so callers send only long messages.
     """
-    idx = index()
+    idx = _exemplar_index()
     clauses = [c for c in clauses if len(c.split()) >= idx.min_words + 1]
     if not clauses:
         return {}
@@ -133,8 +205,13 @@ class RouteModel:
     classes: tuple[str, ...]
     weights: np.ndarray  # (classes, dim)
     bias: np.ndarray  # (classes,)
-    min_probability: float
+    min_probability: dict[str, float]  # per route: the probability the model needs to add that route
     routes: tuple[str, ...]  # the routes the model may add
+    idiom_margin: float = 0.0  # extra probability needed when the message holds a known idiom
+
+    def fires(self, route: str, probability: float, *, idiom: bool = False) -> bool:
+        floor = self.min_probability.get(route)
+        return floor is not None and probability >= floor + (self.idiom_margin if idiom else 0.0)
 
 
 @lru_cache(maxsize=1)
@@ -143,25 +220,50 @@ def route_model() -> RouteModel:
 
     Nearest-exemplar similarity only fires when a message is worded like one exemplar; a linear model over
     all the labelled lines generalises better to new phrasings (measured on a blind set written after
-    tuning), so it is used as a recall backstop for the urgent routes. Built with the exemplar index on first
-    use (embedding training.yaml is most of the cost, ~1-2 s); then one small matmul per message.
+    tuning), so it is used as a recall backstop for the urgent routes, and (at a high probability) for
+    injection and out_of_scope. Built by index() at start-up from the cached embeddings (fitting takes
+    well under a second); then one small matmul per message.
     """
-    idx = index()
     settings = load("exemplars.yaml")["settings"]["model"]
-    extra = load("training.yaml")["examples"]
-    texts = [line for lines in extra.values() for line in lines]
-    labels = list(idx.labels) + [route for route, lines in extra.items() for _ in lines]
-    vectors = np.vstack([idx.vectors, embed(texts)]) if texts else idx.vectors
+    labels, _, _ = _labelled_texts()
+    vectors = _all_vectors()
     classes = tuple(sorted(set(labels)))
-    weights, bias = _fit_logistic(vectors, [classes.index(label) for label in labels], len(classes),
-                                  float(settings["c"]))
-    return RouteModel(
-        classes=classes,
-        weights=weights,
-        bias=bias,
-        min_probability=float(settings["min_probability"]),
-        routes=tuple(settings["routes"]),
-    )
+    weights, bias = _cached_fit(vectors, labels, classes, float(settings["c"]))
+    floor = settings["min_probability"]
+    routes = tuple(settings["routes"])
+    thresholds = ({route: float(floor[route]) for route in routes} if isinstance(floor, dict)
+                  else {route: float(floor) for route in routes})
+    return RouteModel(classes=classes, weights=weights, bias=bias, min_probability=thresholds, routes=routes,
+                      idiom_margin=float(settings.get("idiom_margin", 0.0)))
+
+
+def _cached_fit(vectors: np.ndarray, labels: list[str], classes: tuple[str, ...],
+                c: float) -> tuple[np.ndarray, np.ndarray]:
+    """_fit_logistic, cached next to the vectors (fitting is most of the remaining start-up cost, ~1.5 s).
+
+    Keyed by the labelled texts, the model name and C, so any edit to the data refits."""
+    texts = _labelled_texts()[1]
+    key = "\x1e".join([get_settings().embedding_model, f"c={c}", *labels, *texts])
+    path = _cache_dir() / f"{CACHE_PREFIX}fit-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            if saved["weights"].shape == (len(classes), vectors.shape[1]):
+                return saved["weights"].astype(np.float32), saved["bias"].astype(np.float32)
+    except (OSError, ValueError, KeyError):
+        pass
+    weights, bias = _fit_logistic(vectors, [classes.index(label) for label in labels], len(classes), c)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
+        with os.fdopen(handle, "wb") as out:
+            np.savez(out, weights=weights, bias=bias)
+        os.replace(tmp, path)
+        for old in path.parent.glob(f"{CACHE_PREFIX}fit-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as error:
+        log.warning("safety route model cache not written: %s", error)
+    return weights, bias
 
 
 def _fit_logistic(x: np.ndarray, y: list[int], n_classes: int, c: float,

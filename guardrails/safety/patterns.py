@@ -19,7 +19,9 @@ class PatternSet:
     idioms: tuple[re.Pattern[str], ...]
     routes: dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
     in_scope: tuple[re.Pattern[str], ...]
+    in_scope_weak: tuple[re.Pattern[str], ...]  # hub-ish words ("times", "book") that also occur off-topic
     guarded: frozenset[str]
+    guarded_by_children: frozenset[str]  # out_of_scope patterns silenced only by a child/hub word
     closing: re.Pattern[str]
     past_resolved: re.Pattern[str]  # an emergency told as over and done ("last year ... he's fine now")
     in_passing: re.Pattern[str]  # a symptom mentioned only to explain a missed or booked session
@@ -57,7 +59,9 @@ def pattern_set() -> PatternSet:
         idioms=tuple(compile_(text) for text in data.get("idioms", [])),
         routes=routes,
         in_scope=tuple(compile_(text) for text in data.get("in_scope", [])),
+        in_scope_weak=tuple(compile_(text) for text in data.get("in_scope_weak", [])),
         guarded=frozenset(data.get("out_of_scope_guarded", [])),
+        guarded_by_children=frozenset(data.get("out_of_scope_guarded_children", [])),
         closing=compile_(data["closing_words"]),
         past_resolved=compile_(data["context"]["past_resolved"]),
         in_passing=compile_(data["context"]["in_passing"]),
@@ -84,6 +88,12 @@ def without_idioms(prepared: str) -> str:
 
 
 def in_scope(prepared: str) -> bool:
+    return about_children(prepared) or any(p.search(prepared) for p in pattern_set().in_scope_weak)
+
+
+def about_children(prepared: str) -> bool:
+    """Names a young child or a hub topic (the strong in_scope words): the route model may not call it
+    out of scope. Weak words such as "times" or "book" are left out: "what time is the match" is off topic."""
     return any(p.search(prepared) for p in pattern_set().in_scope)
 
 
@@ -96,11 +106,14 @@ def all_matches(text: str) -> dict[str, list[str]]:
     patterns = pattern_set()
     cleaned = without_idioms(text)
     scoped = in_scope(cleaned)
+    children = about_children(cleaned)
     hits: dict[str, list[str]] = {}
     for route, entries in patterns.routes.items():
         for name, regex in entries:
             if route == "out_of_scope" and name in patterns.guarded and scoped:
                 continue  # "football" in a stay-and-play question is not a football question
+            if route == "out_of_scope" and name in patterns.guarded_by_children and children:
+                continue
             if regex.search(cleaned):
                 hits.setdefault(route, []).append(name)
     return hits
@@ -122,6 +135,22 @@ def matches(text: str) -> dict[str, str]:
     if "medical" in hits and set(hits["medical"]) <= patterns.soft_medical and patterns.in_passing.search(cleaned):
         del hits["medical"]
     return {route: names[0] for route, names in hits.items()}
+
+
+_DOTTED = re.compile(r"\b(?:[a-z0-9][.\-_*]){2,}[a-z0-9]\b")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_MIXED = re.compile(r"[a-z@$]*[0-9@$][a-z0-9@$]*")
+
+
+def deobfuscated(prepared: str) -> str:
+    """Undo spelling tricks that hide words from the patterns: "i.g.n.o.r.e" and "1gn0r3 y0ur rul3s".
+
+    Only tokens mixing letters with digits are de-leeted, so "2 year old" and "38.5" are left alone.
+    Returns '' when nothing changed.
+    """
+    text = _DOTTED.sub(lambda m: re.sub(r"[.\-_*]", "", m.group(0)), prepared)
+    text = _MIXED.sub(lambda m: m.group(0).translate(_LEET) if re.search(r"[a-z]", m.group(0)) else m.group(0), text)
+    return text if text != prepared else ""
 
 
 def is_past_resolved(prepared: str) -> bool:

@@ -1,4 +1,5 @@
-"""Local staff accounts: argon2 password hashes, one role each, and the hubs or area they cover."""
+"""Local staff accounts: argon2 password hashes, one casework role each, the hubs or area they cover,
+and any content capabilities (editor, approver), which a person may hold alongside or instead of casework."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from assistant.handoffs.choices import all_hubs
 from assistant.handoffs.models import StaffUser
 
 ROLES = ("hub_staff", "area_manager", "admin")
+CAPABILITIES = ("editor", "approver")
+CONTENT_ONLY = "content"  # the role of someone who only edits or approves content, with no casework
 MIN_PASSWORD_CHARS = 12
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
@@ -22,12 +25,32 @@ class InvalidUser(ValueError):
     pass
 
 
-def check_new_user(username: str, password: str, role: str, hubs: list[str], area: str | None) -> str | None:
+def split_roles(names: list[str]) -> tuple[str, list[str]]:
+    """`--role editor --role approver` style lists: (casework role or "content", capabilities)."""
+    unknown = [n for n in names if n not in ROLES + CAPABILITIES]
+    if unknown or not names:
+        raise InvalidUser(f"The role must be one of: {', '.join(ROLES + CAPABILITIES)}")
+    casework = list(dict.fromkeys(n for n in names if n in ROLES))
+    if len(casework) > 1:
+        raise InvalidUser(f"A person can have only one of: {', '.join(ROLES)}")
+    return (casework[0] if casework else CONTENT_ONLY), [c for c in CAPABILITIES if c in names]
+
+
+def check_new_user(username: str, password: str, role: str, hubs: list[str], area: str | None,
+                   capabilities: list[str] | tuple[str, ...] = ()) -> str | None:
     """The area the account covers; raises InvalidUser with a message an admin understands."""
     if not username or len(username) > 80 or not username.replace(".", "").replace("-", "").replace("_", "").replace("@", "").isalnum():
         raise InvalidUser("Enter a username of up to 80 letters, numbers, dots, dashes or @")
     if len(password) < MIN_PASSWORD_CHARS:
         raise InvalidUser(f"The password must be at least {MIN_PASSWORD_CHARS} characters")
+    if any(c not in CAPABILITIES for c in capabilities):
+        raise InvalidUser(f"Content roles must be from: {', '.join(CAPABILITIES)}")
+    if role == CONTENT_ONLY:
+        if not capabilities:
+            raise InvalidUser(f"The role must be one of: {', '.join(ROLES + CAPABILITIES)}")
+        if hubs or area:
+            raise InvalidUser("Only hub_staff have hubs, and only area_manager have an area")
+        return None
     if role not in ROLES:
         raise InvalidUser(f"The role must be one of: {', '.join(ROLES)}")
     known = all_hubs()
@@ -45,15 +68,17 @@ def check_new_user(username: str, password: str, role: str, hubs: list[str], are
     return area if role == "area_manager" else None
 
 
-def create_user(username: str, password: str, role: str, hubs: list[str], area: str | None, by: str) -> int:
-    area = check_new_user(username, password, role, hubs, area)
+def create_user(username: str, password: str, role: str, hubs: list[str], area: str | None, by: str,
+                capabilities: list[str] | tuple[str, ...] = ()) -> int:
+    area = check_new_user(username, password, role, hubs, area, capabilities)
     with session_scope() as session:
         if session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
             raise InvalidUser(f"There is already a user called {username}")
-        user = StaffUser(username=username, password_hash=_hasher.hash(password), role=role, hubs=hubs, area=area)
+        user = StaffUser(username=username, password_hash=_hasher.hash(password), role=role, hubs=hubs, area=area,
+                         capabilities=list(capabilities))
         session.add(user)
         session.flush()
-        audit.record(session, by, "user_created", detail=f"user={username} role={role}")
+        audit.record(session, by, "user_created", detail=f"user={username} role={'+'.join([role, *capabilities])}")
         return user.id
 
 
@@ -84,3 +109,7 @@ def set_active(user_id: int, active: bool, by: str) -> None:
             raise InvalidUser("There is no such user")
         user.active = active
         audit.record(session, by, "user_reactivated" if active else "user_deactivated", detail=f"user={user.username}")
+
+
+def can(user: StaffUser | None, capability: str) -> bool:
+    return bool(user and user.active and capability in (user.capabilities or []))
