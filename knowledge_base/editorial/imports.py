@@ -9,6 +9,7 @@ from assistant.handoffs.models import StaffUser
 from knowledge_base.directory.bundled import bundled_feed
 from knowledge_base.directory.fetch import FeedError
 from knowledge_base.directory.importer import ImportReport, import_feed
+from knowledge_base.directory.safe_url import public_feed_url_problem
 from knowledge_base.editorial.forms import FormErrors
 from knowledge_base.editorial.workflow import actor, require
 
@@ -24,8 +25,10 @@ def reimport(area: str, source: str, url: str, user: StaffUser) -> ImportReport:
     if source not in ("bundled", "url"):
         errors["source"] = "Choose where to import from"
     url = url.strip()
-    if source == "url" and (not url.startswith(("https://", "http://")) or len(url) > MAX_URL_CHARS or " " in url):
-        errors["url"] = "Enter the feed's web address, starting with https://"
+    if source == "url":
+        problem = "Enter a shorter web address" if len(url) > MAX_URL_CHARS else public_feed_url_problem(url)
+        if problem:
+            errors["url"] = problem
     if errors:
         raise FormErrors(errors)
     feed = str(bundled_feed(area)) if source == "bundled" else url
