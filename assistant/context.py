@@ -31,6 +31,7 @@ class RetrievedChunk:
     score: float  # fused rank score, for ordering
     similarity: float  # cosine similarity to the query, for the answer threshold
     sources: tuple[Source, ...] = ()
+    agreed: bool = False  # first in both the meaning and the keyword search
 
 
 @dataclass

@@ -9,6 +9,12 @@ from pathlib import Path
 import yaml
 
 INTENTS_FILE = Path(__file__).parent / "data" / "intents.yaml"
+# Emoji, kisses and repeated punctuation say nothing about the kind of turn: "thank u so much 😊 xx" is thanks.
+_DECORATION = re.compile(r"[^\w\s'?!.,&/-]+|(?<=\s)x+$|(?<=[!.,])x+$", re.IGNORECASE)
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s+", " ", _DECORATION.sub(" ", text.strip())).strip()
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -29,7 +35,7 @@ def _patterns() -> dict:
 
 def greeting_kind(text: str) -> str | None:
     """'hello', 'thanks', 'goodbye' or 'capabilities' when the whole message is one."""
-    return next((kind for kind, p in _patterns()["greeting"].items() if p.search(text.strip())), None)
+    return next((kind for kind, p in _patterns()["greeting"].items() if p.search(_bare(text))), None)
 
 
 def asks_for_contact(text: str) -> bool:
@@ -37,7 +43,7 @@ def asks_for_contact(text: str) -> bool:
 
 
 def is_vague(text: str) -> bool:
-    return bool(_patterns()["vague"].search(text.strip()))
+    return bool(_patterns()["vague"].search(_bare(text)))
 
 
 def is_follow_up(text: str) -> bool:

@@ -33,11 +33,15 @@ def main() -> None:
         searcher.search(d["message"], d.get("area"))[0].similarity for d in lines if d["expect"]["route"][0] == "guidance"
     ]
     off_topic = [searcher.search(m, None)[0].similarity for m in OFF_TOPIC]
+    agreed = [r.similarity for m in OFF_TOPIC for r in searcher.search(m, None)[:1] if r.agreed]
     threshold = get_settings().answer_threshold
     for name, values in (("answerable (dev guidance)", answerable), ("off-topic", off_topic)):
         print(f"{name:26} n={len(values):3} min={min(values):.3f} median={statistics.median(values):.3f} max={max(values):.3f}")
     print(f"ANSWER_THRESHOLD={threshold}: answerable below it {sum(v < threshold for v in answerable)}, "
           f"off-topic above it {sum(v >= threshold for v in off_topic)}")
+    lower = get_settings().answer_threshold_agreed
+    print(f"ANSWER_THRESHOLD_AGREED={lower}: off-topic where keyword and meaning search agree {len(agreed)}, "
+          f"of them above it {sum(v >= lower for v in agreed)}")
 
 
 if __name__ == "__main__":

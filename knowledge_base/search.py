@@ -10,11 +10,25 @@ import bm25s
 import numpy as np
 
 from assistant.context import RetrievedChunk, Source
-from knowledge_base.embeddings import embed_query
+from knowledge_base.embeddings import embed, embed_query
+from knowledge_base.query_terms import expand
 from knowledge_base.vector_store import get_store
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of any single list's top ranks
 CANDIDATES = 12
+KEYWORD_WEIGHT_ABBREVIATED = 2.0
+# Section headings are the questions parents ask, so a question matches its heading far better than the
+# whole section. Heading vectors are made once per refresh (cached by text); a turn only adds a matmul.
+_heading_vectors: dict[str, np.ndarray] = {}
+
+
+def heading_vectors(headings: list[str]) -> np.ndarray:
+    """One row per chunk; zeros for the untitled introduction, so it never wins on its heading."""
+    missing = sorted({h for h in headings if h and h not in _heading_vectors})
+    if missing:
+        _heading_vectors.update(zip(missing, embed(missing)))
+    return np.vstack([_heading_vectors.get(h, np.zeros(384, np.float32)) for h in headings]) if headings \
+        else np.zeros((0, 384), np.float32)
 
 
 def _stem(tokens: list[str]) -> list[str]:
@@ -37,6 +51,7 @@ class _Corpus:
     bm25: bm25s.BM25
     area_of: np.ndarray
     vectors: np.ndarray
+    headings: np.ndarray  # heading (question) vectors, one row per chunk
 
 
 class HybridSearcher:
@@ -53,7 +68,9 @@ class HybridSearcher:
         if ids:
             bm25.index(_tokenize(list(data["documents"])), show_progress=False)
         vectors = np.asarray(data["embeddings"], dtype=np.float32) if ids else np.zeros((0, 384), np.float32)
-        corpus = _Corpus(ids, metadatas, bm25, np.array([m.get("area", "") for m in metadatas]), vectors)
+        # The last heading in the path is the question itself ("Potty > When to start?" -> "When to start?").
+        headings = heading_vectors([m.get("heading", "").split(" > ")[-1] for m in metadatas])
+        corpus = _Corpus(ids, metadatas, bm25, np.array([m.get("area", "") for m in metadatas]), vectors, headings)
         with self._lock:
             self._corpus = corpus
 
@@ -71,17 +88,24 @@ class HybridSearcher:
             return []
         allowed = np.isin(corpus.area_of, area_scope(area))
         vectors = [np.asarray(embed_query(q), dtype=np.float32) for q in queries]
-        rankings: list[list[str]] = []
+        rankings: list[tuple[float, list[str]]] = []
+        agreed: set[str] = set()
         for q, vector in zip(queries, vectors):
-            rankings.append(self._dense_hits(vector, area, int(allowed.sum())))
-            rankings.append(self._keyword_hits(corpus, q, allowed))
+            expanded = expand(q)
+            dense = self._meaning_hits(corpus, vector, self._dense_hits(vector, area, int(allowed.sum())), allowed)
+            keywords = self._keyword_hits(corpus, expanded.text, allowed)
+            rankings.append((1.0, dense))
+            # "HV", "SALT", "telly": the keywords know these words (after expansion); the meaning model does not.
+            rankings.append((KEYWORD_WEIGHT_ABBREVIATED if expanded.abbreviated else 1.0, keywords))
+            if dense[:1] and keywords[:1] == dense[:1]:
+                agreed.add(dense[0])
         fused: dict[str, float] = {}
-        for ranking in rankings:
+        for weight, ranking in rankings:
             for rank, chunk_id in enumerate(ranking):
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank + 1)
         position = {cid: i for i, cid in enumerate(corpus.ids)}
         ranked = [cid for cid in sorted(fused, key=fused.__getitem__, reverse=True) if cid in position][:k]
-        return [self._to_result(corpus, position[cid], fused[cid], vectors) for cid in ranked]
+        return [self._to_result(corpus, position[cid], fused[cid], vectors, cid in agreed) for cid in ranked]
 
     @staticmethod
     def _dense_hits(vector: np.ndarray, area: str | None, allowed_count: int) -> list[str]:
@@ -93,6 +117,26 @@ class HybridSearcher:
         )["ids"][0]
 
     @staticmethod
+    def _heading_hits(corpus: _Corpus, vector: np.ndarray, allowed: np.ndarray) -> list[str]:
+        scores = np.where(allowed, corpus.headings @ vector, -1.0)
+        top = np.argsort(-scores)[:CANDIDATES]
+        return [corpus.ids[i] for i in top if scores[i] > 0]
+
+    def _meaning_hits(self, corpus: _Corpus, vector: np.ndarray, dense: list[str], allowed: np.ndarray) -> list[str]:
+        """Section and heading matches as ONE meaning ranking (a third list in the fusion would outvote a
+        keyword-only hit on a rare word like "Makaton"), ordered by the mean of the two similarities: the heading
+        alone over-rewards questions shaped alike ("what books should I read..." vs "what should my 2 year old say")."""
+        position = {cid: i for i, cid in enumerate(corpus.ids)}
+        pool = [cid for cid in dict.fromkeys(dense + self._heading_hits(corpus, vector, allowed)) if cid in position]
+
+        def score(cid: str) -> float:
+            i = position[cid]
+            section, heading = float(corpus.vectors[i] @ vector), float(corpus.headings[i] @ vector)
+            return section if not corpus.headings[i].any() else (section + heading) / 2  # introductions: no heading
+
+        return sorted(pool, key=score, reverse=True)[:CANDIDATES]
+
+    @staticmethod
     def _keyword_hits(corpus: _Corpus, query: str, allowed: np.ndarray) -> list[str]:
         tokens = _tokenize([query])
         if not tokens[0]:
@@ -102,7 +146,7 @@ class HybridSearcher:
         return [corpus.ids[i] for i, s in zip(indices[0], scores[0]) if s > 0]
 
     @staticmethod
-    def _to_result(corpus: _Corpus, i: int, fused_score: float, vectors: list[np.ndarray]) -> RetrievedChunk:
+    def _to_result(corpus: _Corpus, i: int, fused_score: float, vectors: list[np.ndarray], agreed: bool) -> RetrievedChunk:
         meta = corpus.metadatas[i]
         sources = tuple(
             Source(title=name, url=url)
@@ -118,8 +162,9 @@ class HybridSearcher:
             area=meta.get("area", ""),
             topic=meta.get("topic", ""),
             score=fused_score,
-            similarity=max(float(corpus.vectors[i] @ v) for v in vectors),
+            similarity=max(float(max(corpus.vectors[i] @ v, corpus.headings[i] @ v)) for v in vectors),
             sources=sources,
+            agreed=agreed,
         )
 
 

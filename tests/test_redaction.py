@@ -73,6 +73,45 @@ def test_identifiers_are_removed(message: str, secret: str, kind: str) -> None:
     assert_removed(message, secret, kind)
 
 
+@pytest.mark.parametrize(
+    ("message", "secret"),
+    [
+        ("Ngozika has been pulling her hair out since the move", "Ngozika"),  # unlisted name, person wording
+        ("Obafemi hasn't slept through for weeks", "Obafemi"),
+        ("Summer is my 2 year old and she hates the car seat", "Summer"),  # word name with a cue
+        ("Teddy won't settle without his dummy", "Teddy"),
+        ("Speak soon - Jolanta", "Jolanta"),  # sign-off after a dash
+        ("Many thanks, Olumide Adebayo", "Adebayo"),  # sign-off with a surname
+        ("mum of three - Kiera, Tia and Mikey", "Kiera"),  # listed with names already found
+        ("can my neighbour Jadwiga drop him off?", "Jadwiga"),
+        ("the health visitor Bernie said to call", "Bernie"),
+        ("Hi Oksana, thanks for getting back to me", "Oksana"),
+        ("my 3yo Yusra keeps biting", "Yusra"),
+        ("we're the Kowalczyk family, new to Bootle", "Kowalczyk"),
+    ],
+)
+def test_names_found_by_wording_and_lists(message: str, secret: str) -> None:
+    assert_removed(message, secret, "NAME")
+
+
+@pytest.mark.parametrize(
+    ("message", "secret", "kind"),
+    [
+        ("nino: ce-12-34-56-b for the form", "ce-12-34-56-b", "NI_NUMBER"),
+        ("born 2023-11-07 at the LGI", "2023-11-07", "DATE_OF_BIRTH"),
+        ("dob 5th may 21", "5th may 21", "DATE_OF_BIRTH"),
+        ("she was born in March 2023", "March 2023", "DATE_OF_BIRTH"),
+        ("write to me at sophie at example dot com", "sophie at example dot com", "EMAIL"),
+        ("my email jo.bloggs @ gmail.com", "jo.bloggs @ gmail.com", "EMAIL"),
+        ("we're at 31 Broadway, W6", "31 Broadway", "ADDRESS"),
+        ("12 Riverside Wharf is the flat", "12 Riverside Wharf", "ADDRESS"),
+        ("+44 (0) 113 496 0123 is the home number", "+44 (0) 113 496 0123", "PHONE"),
+    ],
+)
+def test_more_identifier_shapes_are_removed(message: str, secret: str, kind: str) -> None:
+    assert_removed(message, secret, kind)
+
+
 def test_invalid_nhs_checksum_is_not_an_nhs_number() -> None:
     assert "NHS_NUMBER" not in redact("reference 943 476 5910 from the letter").kinds
 
@@ -91,6 +130,17 @@ def test_invalid_nhs_checksum_is_not_an_nhs_number() -> None:
         "I will ask my partner, we may come on Monday",
         "my toddler grunts and points instead of using words",
         "potty training has gone backwards since she started nursery",
+        "Potty training is a nightmare, help",
+        "Sleep has been awful since Christmas",
+        "Baby Bounce is at 10am and Tiny Tots has moved to Fridays",
+        "Booking for 2 years old, Stay and Play Friday",
+        "can I change my Chatter Group day?",
+        "Calpol has been helping but Sudocrem isn't working",
+        "Summer holidays are coming up, is Bookstart on in autumn?",
+        "Will the hub be open? Hope so, we may come",
+        "Hi, Looking for a baby group near Kirkby",
+        "Bolton, Bury or Wigan - which hub is closest?",
+        "Cheers x",
     ],
 )
 def test_everyday_messages_are_unchanged(message: str) -> None:

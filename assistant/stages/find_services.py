@@ -3,25 +3,69 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from assistant.context import TurnContext
+from assistant.context import RetrievedChunk
 from knowledge_base.directory.answers import (
-    also_try_line, answer_text, clarification_text, no_match_text, what_clarification_text,
+    also_try_line, answer_text, area_offer_text, clarification_text, no_match_text, what_clarification_text,
 )
 from knowledge_base.directory.cards import card
-from knowledge_base.directory.query import parse_query
-from knowledge_base.directory.search import is_too_vague, needs_directory, search
+from knowledge_base.directory.query import ServiceQuery, parse_query
+from knowledge_base.directory.search import has_time_filter, is_too_vague, needs_directory, search
 
 log = logging.getLogger(__name__)
 MAX_CARDS = 5
+# A close guidance match answers a general hub question ("are the groups free?") when no place is known;
+# asking for the area first would hold back an answer we have.
+GENERAL_ANSWER_SIMILARITY = 0.55
+# A long message whose best guidance is about talking or toileting asks that too ("...anything I can do? also
+# is there a group near us?"): answer both, and look for that kind of group.
+MIXED_ANSWER_SIMILARITY = 0.5
+MIXED_MIN_WORDS = 15
+TOPIC_SERVICES = {"speech_language": "early-language", "toileting": "toilet-training"}
+
+
+# Only the directory can say where, when or how to reach a hub.
+ASKS_WHERE_OR_WHEN = re.compile(r"\b(where|address|open(ing)?|clos(e|ing)|when|what time|times?|phone|contact|"
+                                r"number|nearest|closest|near me|nearby|which)\b", re.I)
+
+
+def answers_without_place(query: ServiceQuery, best: RetrievedChunk | None) -> bool:
+    """A general hub question: "are the groups free?" with no area, or "do I have to pay for sessions?" anywhere."""
+    general = (best is not None and best.similarity >= GENERAL_ANSWER_SIMILARITY and not query.place
+               and not query.wants_nearest and not has_time_filter(query))
+    return general and (not query.area or not (query.categories or ASKS_WHERE_OR_WHEN.search(query.text)))
+
+
+def asks_guidance_too(text: str, best: RetrievedChunk | None) -> bool:
+    return (best is not None and best.topic in TOPIC_SERVICES and best.similarity >= MIXED_ANSWER_SIMILARITY
+            and len(text.split()) >= MIXED_MIN_WORDS)
 
 
 def answer_services(ctx: TurnContext) -> None:
-    query = parse_query(ctx.text or ctx.message, ctx.area)
-    if ctx.status == "answered" and not needs_directory(query):
+    text = ctx.text or ctx.message
+    query = parse_query(text, ctx.area)
+    best = ctx.retrieved[0] if ctx.retrieved else None
+    guidance = ctx.answer if ctx.status == "answered" else ""
+    if guidance and not needs_directory(query):
         ctx.route = "guidance"  # e.g. "what is a family hub?": the guidance answer already fits
         return
+    mixed = bool(guidance) and asks_guidance_too(text, best)
+    if guidance and ((mixed and not query.area) or answers_without_place(query, best)):
+        # Route stays "services"; without an area, offer to look up local sessions too.
+        ctx.answer = guidance if query.area else f"{guidance}\n\n{area_offer_text(query)}"
+        return
+    if mixed and best is not None:
+        query.categories = query.categories or [TOPIC_SERVICES[best.topic]]
+        answer_directory(ctx, query)
+        ctx.answer = f"{guidance}\n\n{ctx.answer}"  # guidance first: it answers the main worry
+        return
     ctx.sources = []  # the answer below comes from the directory, not from the guidance retrieved earlier
+    answer_directory(ctx, query)
+
+
+def answer_directory(ctx: TurnContext, query: ServiceQuery) -> None:
     if is_too_vague(query):
         ctx.status, ctx.answer = "clarification", what_clarification_text(query)
         return

@@ -14,6 +14,7 @@ from pathlib import Path
 from spacy.lookups import Lookups
 
 _PARTS_OF_SPEECH = ("verb", "adj", "adv")
+_ALL_PARTS_OF_SPEECH = ("noun", "verb", "adj", "adv")
 
 
 def _lookups_dir(model_name: str) -> Path | None:
@@ -25,27 +26,41 @@ def _lookups_dir(model_name: str) -> Path | None:
     return found[0] if found else None
 
 
-@lru_cache(maxsize=4)
-def _tables(model_name: str) -> tuple[dict[str, frozenset[str]], dict[str, dict[str, list[str]]], dict[str, list[list[str]]]]:
+Tables = tuple[dict[str, frozenset[str]], dict[str, dict[str, list[str]]], dict[str, list[list[str]]]]
+
+
+@lru_cache(maxsize=8)
+def _tables(model_name: str, parts_of_speech: tuple[str, ...] = _PARTS_OF_SPEECH) -> Tables:
     lookups_dir = _lookups_dir(model_name)
     if lookups_dir is None:  # a model without a lemmatizer: no everyday-word check
         return {}, {}, {}
     lookups = Lookups().from_disk(lookups_dir)
     index, exceptions, rules = (lookups.get_table(name) for name in ("lemma_index", "lemma_exc", "lemma_rules"))
     return (
-        {pos: frozenset(index.get(pos, [])) for pos in _PARTS_OF_SPEECH},
-        {pos: dict(exceptions.get(pos, {})) for pos in _PARTS_OF_SPEECH},
-        {pos: list(rules.get(pos, [])) for pos in _PARTS_OF_SPEECH},
+        {pos: frozenset(index.get(pos, [])) for pos in parts_of_speech},
+        {pos: dict(exceptions.get(pos, {})) for pos in parts_of_speech},
+        {pos: list(rules.get(pos, [])) for pos in parts_of_speech},
     )
 
 
-@lru_cache(maxsize=8192)
-def is_everyday_word(word: str, model_name: str) -> bool:
-    """spaCy's rule lemmatizer in miniature: exceptions, then suffix rules, then the word lists."""
-    index, exceptions, rules = _tables(model_name)
+def _in_tables(word: str, tables: Tables) -> bool:
+    index, exceptions, rules = tables
     for pos, known in index.items():
         forms = {word, *exceptions[pos].get(word, [])}
         forms.update(word[: -len(old)] + new for old, new in rules[pos] if old and word.endswith(old))
         if forms & known:
             return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def is_everyday_word(word: str, model_name: str) -> bool:
+    """spaCy's rule lemmatizer in miniature: exceptions, then suffix rules, then the word lists."""
+    return _in_tables(word, _tables(model_name))
+
+
+@lru_cache(maxsize=8192)
+def is_english_word(word: str, model_name: str) -> bool:
+    """Any dictionary word, nouns too ("sleep", "bedtime", "bounce"). The noun list also holds famous
+    first names (noah, amelia), so use this only to doubt words that are NOT in the name lists."""
+    return _in_tables(word, _tables(model_name, _ALL_PARTS_OF_SPEECH))

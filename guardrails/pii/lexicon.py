@@ -8,7 +8,7 @@ from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from guardrails.pii.everyday_words import is_everyday_word
+from guardrails.pii.everyday_words import is_english_word, is_everyday_word
 from guardrails.pii.settings import DATA_DIR, load_config, spacy_model_name
 
 
@@ -31,12 +31,19 @@ class Lexicon:
     # Phrases that are never people: places, services, roles, days and months.
     never_people: frozenset[str]
     non_person_heads: frozenset[str]
+    service_heads: frozenset[str]
+    # Never-people phrases of two or more words, by first word: "chatter group", "stay and play".
+    phrases_by_first_word: dict[str, tuple[str, ...]]
     weekdays_months: frozenset[str]
     spacy_model: str
 
     def is_everyday_word(self, word: str) -> bool:
         """A lowercase verb, adjective or adverb: "repeats", "sick"."""
         return is_everyday_word(word.lower(), self.spacy_model)
+
+    def is_english_word(self, word: str) -> bool:
+        """Any dictionary word, nouns included ("sleep", "bounce"): doubt it as a name unless listed."""
+        return is_english_word(word.lower(), self.spacy_model)
 
     def is_first_name(self, word: str) -> bool:
         return word.lower() in self.first_names
@@ -47,6 +54,17 @@ class Lexicon:
 
     def is_never_person(self, phrase: str) -> bool:
         return phrase.lower().strip() in self.never_people
+
+    def starts_never_person_phrase(self, text: str, start: int, end: int) -> bool:
+        """Does a longer place or service name start here ("Stay" of "Stay and Play")?"""
+        phrases = self.phrases_by_first_word.get(text[start:end].lower())
+        if not phrases:
+            return False
+        following = text[start : start + 60].lower()
+        return any(
+            following.startswith(phrase) and not following[len(phrase) : len(phrase) + 1].isalnum()
+            for phrase in phrases
+        )
 
 
 @lru_cache(maxsize=1)
@@ -59,8 +77,14 @@ def load_lexicon() -> Lexicon:
         _lower_set(config["places"])
         | _lower_set(config["services"])
         | _lower_set(config["roles"])
+        | _lower_set(config.get("products", []))
         | weekdays_months
     )
+    by_first_word: dict[str, list[str]] = {}
+    for phrase in never_people:
+        first, _, rest = phrase.partition(" ")
+        if rest:
+            by_first_word.setdefault(first, []).append(phrase)
     return Lexicon(
         first_names=_read_word_file(DATA_DIR / "first_names.txt") - word_names,
         surnames=_read_word_file(DATA_DIR / "surnames.txt"),
@@ -69,6 +93,8 @@ def load_lexicon() -> Lexicon:
         not_names=_lower_set(names["not_names"]) | frozenset(STOP_WORDS) | _lower_set(config["roles"]),
         never_people=never_people,
         non_person_heads=_lower_set(config["non_person_heads"]),
+        service_heads=_lower_set(config.get("service_heads", [])),
+        phrases_by_first_word={first: tuple(phrases) for first, phrases in by_first_word.items()},
         weekdays_months=weekdays_months,
         spacy_model=spacy_model_name(),
     )

@@ -46,6 +46,28 @@ def _next_word(text: str, end: int) -> str:
     return following.group(0).lower() if following and following.start() - end <= 2 else ""
 
 
+_SENTENCE_ENDS = ".!?\n"
+_DIRECT_NEXT_WORD = regex.compile(r"[ \t]+([^\W\d_]+)")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in _SENTENCE_ENDS or before.endswith(("-", ":"))
+
+
+def _doubtful_single_word(word: str, text: str, start: int, after_title: bool, lexicon: Lexicon) -> bool:
+    """spaCy tags some capitalised everyday words as people: "Potty training...", "Baby Bounce is at 10".
+    A single dictionary word that is not a listed name, at a sentence start or after a title, is not one."""
+    lowered = word.lower()
+    if lowered in lexicon.word_names and lowered not in lexicon.first_names:
+        return _starts_sentence(text, start)  # "Frank conversation...": a word name needs a cue there
+    if lexicon.is_known_name_word(lowered):
+        return False
+    if lowered in lexicon.not_names:
+        return True
+    return lexicon.is_english_word(lowered) and (after_title or _starts_sentence(text, start))
+
+
 def tidy_person(result: RecognizerResult, text: str, lexicon: Lexicon) -> RecognizerResult | None:
     """Keep the first run of name words; None when nothing of a name is left."""
     trusted = (result.recognition_metadata or {}).get("recognizer_name") in _CUE_RECOGNIZERS
@@ -56,6 +78,16 @@ def tidy_person(result: RecognizerResult, text: str, lexicon: Lexicon) -> Recogn
     start = kept[0].start()
     end = kept[-1].start() + len(kept[-1].group(0).rstrip(",.;:!?()\""))
     phrase = text[start:end].lower()
+    first_word = NAME_WORD.match(text, start)
+    if first_word and lexicon.starts_never_person_phrase(text, start, first_word.end()):  # "Stay and Play"
+        return None
+    direct_next = _DIRECT_NEXT_WORD.match(text, end)
+    if direct_next and direct_next.group(1).lower() in lexicon.service_heads:  # "my Chatter Group"
+        return None
+    if not trusted and len(kept) == 1:
+        after_title = kept[0].start() > words[0].start() and words[0].group(0).lower() in lexicon.titles
+        if _doubtful_single_word(phrase, text, start, after_title, lexicon):
+            return None
     if not trusted and (
         lexicon.is_never_person(phrase)
         or _next_word(text, end) in lexicon.non_person_heads  # "Florence Family Hub"

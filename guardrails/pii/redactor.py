@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import regex
 from presidio_analyzer import RecognizerResult
 from presidio_anonymizer.entities import OperatorConfig
 
 from guardrails.pii.engine import get_analyzer, get_anonymizer
-from guardrails.pii.lexicon import load_lexicon
+from guardrails.pii.lexicon import Lexicon, load_lexicon
 from guardrails.pii.mentions import find_mentions, name_forms
 from guardrails.pii.person_spans import tidy_person
+from guardrails.pii.recognizers.name_words import NAME_PATTERN, passes_likely_cue, without_possessive
 from guardrails.pii.resolve import resolve_overlaps
 from guardrails.pii.settings import load_config
 
@@ -45,11 +47,50 @@ def _operators() -> dict[str, OperatorConfig]:
     return operators
 
 
+_JOINER = r"\s*(?:,|\band\b|&|\bor\b|\+|/)\s*"
+_JOINED_AFTER = regex.compile(rf"{_JOINER}(?P<name>{NAME_PATTERN})(?![\w'’\-])", regex.IGNORECASE)
+_JOINED_BEFORE = regex.compile(rf"(?<![\w'’\-])(?P<name>{NAME_PATTERN}){_JOINER}$", regex.IGNORECASE)
+_LOOK_BACK = 40
+_JOIN_SCORE = 0.7
+_MAX_JOIN_ROUNDS = 4
+
+
+def _joined_names(text: str, results: list[RecognizerResult], lexicon: Lexicon) -> list[RecognizerResult]:
+    """Names listed with a name already found: "Kiera, [Tia] and [Mikey]", "[Tunde] & Dapo"."""
+    found = list(results)
+    for _ in range(_MAX_JOIN_ROUNDS):
+        taken = [(result.start, result.end) for result in found]
+        added: list[RecognizerResult] = []
+        for result in found:
+            if result.entity_type != "PERSON":
+                continue
+            window_start = max(0, result.start - _LOOK_BACK)
+            after = _JOINED_AFTER.match(text, result.end)
+            before = _JOINED_BEFORE.search(text[window_start : result.start])
+            spans: list[tuple[int, int]] = []
+            if after:
+                spans.append((after.start("name"), after.end("name")))
+            if before:
+                spans.append((before.start("name") + window_start, before.end("name") + window_start))
+            for start, end in spans:
+                end = without_possessive(text, start, end)
+                overlaps = any(start < kept_end and kept_start < end for kept_start, kept_end in taken)
+                if not overlaps and passes_likely_cue(text[start:end], lexicon):
+                    added.append(RecognizerResult("PERSON", start, end, _JOIN_SCORE))
+                    taken.append((start, end))
+        if not added:
+            break
+        found = resolve_overlaps(found + added)
+    return found
+
+
 def _find(text: str, known_names: frozenset[str]) -> list[RecognizerResult]:
     lexicon = load_lexicon()
     found = get_analyzer().analyze(text=text, language="en", entities=list(_kind_by_entity()))
     tidied = [tidy_person(result, text, lexicon) if result.entity_type == "PERSON" else result for result in found]
     resolved = resolve_overlaps([result for result in tidied if result is not None])
+    if any(result.entity_type == "PERSON" for result in resolved):
+        resolved = _joined_names(text, resolved, lexicon)
     names = set(known_names)
     for result in resolved:
         if result.entity_type == "PERSON":

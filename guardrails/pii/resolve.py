@@ -24,12 +24,15 @@ def _merge_same_type(results: list[RecognizerResult]) -> list[RecognizerResult]:
 
 def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
     """Structured finds (email, phone, address, dates...) beat a name over the same characters;
-    among the rest the higher score, then the longer span, wins."""
-    ranked = sorted(
-        _merge_same_type(results),
-        key=lambda item: (item.entity_type != "PERSON", item.score, item.end - item.start),
-        reverse=True,
-    )
+    among those the longer span wins ("+44 (0) 113 496 0123" over the NHS-shaped "113 496 0123"),
+    then the higher score; among names the higher score, then the longer span."""
+    def rank(item: RecognizerResult) -> tuple[bool, float, float]:
+        length = item.end - item.start
+        if item.entity_type == "PERSON":
+            return False, item.score, length
+        return True, length, item.score
+
+    ranked = sorted(_merge_same_type(results), key=rank, reverse=True)
     chosen: list[RecognizerResult] = []
     for candidate in ranked:
         if not any(_overlaps(candidate, kept) for kept in chosen):

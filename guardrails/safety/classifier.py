@@ -63,13 +63,15 @@ def candidates(text: str) -> dict[str, str]:
     route, probability = exemplars.model_route(visible)
     # The model reads the raw wording, so "I'm dying for a night's sleep" or "at the end of my rope" can
     # look like a crisis to it: when the patterns blanked out an idiom, it must be surer.
-    if exemplars.route_model().fires(route, probability, idiom=cleaned != prepared):
+    # Two-word messages ("my daughter") carry too little meaning for the model: patterns cover short alarms.
+    long_enough = len(visible.split()) >= exemplars.index().min_words
+    if long_enough and exemplars.route_model().fires(route, probability, idiom=cleaned != prepared):
         why = f"route model {route} ({probability:.2f})"
         if route in URGENT:
             # A recall backstop: only when nothing urgent was found another way.
             if not any(r in found for r in URGENT) and not (route == "emergency" and past):
                 found[route] = why
-        elif len(visible.split()) >= exemplars.index().min_words:
+        else:
             if route == "injection" and not any(r in found for r in URGENT):
                 found.setdefault(route, why)
             elif route == "out_of_scope" and not found and not patterns.about_children(cleaned):

@@ -93,6 +93,11 @@ def clarification_text(query: ServiceQuery) -> str:
             f"Then I can find {wanted(query)} near you. I cover Leeds, Hammersmith & Fulham and the Liverpool City Region.")
 
 
+def area_offer_text(query: ServiceQuery) -> str:
+    return (f"If you tell me your area or town (or the first part of your postcode, like LS9 or W12), I can find "
+            f"{wanted(query)} near you.")
+
+
 def also_try_line(match: Match) -> str:
     service, occ = match.service, match.occurrences
     sal = venue_for(service, occ[0] if occ else None)

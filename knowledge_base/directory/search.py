@@ -27,11 +27,20 @@ HUB_INFO = re.compile(r"\b(open(ing)?|clos(e|ing)|where|nearest|closest|near me|
 HUB_QUESTION = re.compile(r"\b(hubs?|cent(re|er)s?|open(ing)?|clos(e|ing)|where|nearest|closest|near me|address|"
                           r"contact|phone|book(ing)?|holidays?|what'?s on|on offer|services?|sessions?)\b", re.I)
 SERVICE_NOUNS = re.compile(r"\b(family hubs?|hubs?|children'?s cent(re|er)s?|groups?|class(es)?|sessions?|clinics?|"
-                           r"drop[- ]?ins?|stay (and|&|n) play|courses?|programmes?|workshops?|caf[eé]s?|"
+                           r"drop[- ]?ins?|stay (and|&|n) plays?|courses?|programmes?|workshops?|caf[eé]s?|"
                            r"baby massage|chatter|what'?s on|opening (times|hours))\b", re.I)
 ACCESS_CUES = re.compile(r"\b(when|what time|times?|where|nearest|closest|near me|nearby|book(ing)?|cost|pay|price|"
                          r"how much|free|open|on (mon|tues|wednes|thurs|fri|satur|sun)days?|weekends?|this week|"
                          r"today|tomorrow|is there|are there|any|go to|turn up|join|local)\b", re.I)
+
+# "where do I even start?" asks how to begin, not where a service is.
+NOT_A_PLACE_QUESTION = re.compile(r"\bwhere (do|should|can|would|to) (i |we |you )?(even )?(start|begin)\b|"
+                                  r"\bwhere to (start|begin)\b", re.I)
+# With a district or postcode, a day or "anything for toddlers" is enough to make it a directory question.
+WHEN_CUES = re.compile(r"\b(today|tomorrow|tonight|this (week|weekend|morning|afternoon)|next week|weekends?|"
+                       r"(mon|tues|wednes|thurs|fri|satur|sun)days?|after school|mornings?|afternoons?)\b", re.I)
+AUDIENCE_CUES = re.compile(r"\b(anything|something|activities|things to do|what'?s on|whats on|for (babies|toddlers|"
+                           r"kids|children|under ?(5|fives?|1|ones?)s?|little ones|the little ones?))\b", re.I)
 
 
 @dataclass
@@ -52,7 +61,11 @@ class SearchResult:
 
 def looks_like_service_question(text: str) -> bool:
     """For the intent router: a hub service and where/when/cost/booking, or a kind of service at a hub or place."""
-    kind, place = bool(find_categories(text)), bool(find_place(text))
+    text = NOT_A_PLACE_QUESTION.sub(" ", text)
+    found = find_place(text)
+    kind, place = bool(find_categories(text)), bool(found)
+    if found and found.lat is not None and (WHEN_CUES.search(text) or AUDIENCE_CUES.search(text)):
+        return True  # "anything for toddlers in Chapeltown this Saturday"
     if SERVICE_NOUNS.search(text):  # "stay and play", "the hub", "a group"
         # "does the hub do anything for dads?" yes; "he hits kids at stay and play" no (behaviour, not a service).
         return bool(ACCESS_CUES.search(text) or place or (kind and re.search(r"\bhubs?\b", text, re.I)))

@@ -12,10 +12,16 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _YEAR = r"(?:19|20)\d{2}"
-_NUMERIC_DATE = r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:(?:19|20)\d{2}|\d{2})"
+_NUMERIC_DATE = (
+    r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:(?:19|20)\d{2}|\d{2})"
+    r"|(?:19|20)\d{2}[/.\-](?:0?[1-9]|1[0-2])[/.\-](?:0?[1-9]|[12]\d|3[01]))"  # also ISO: 2023-11-07
+)
 _WORDED_DATE = rf"(?:{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR})"
 # After a cue a partial date is still a birth date: "born on the 3rd of May", "born March 2023".
-_CUED_PARTIAL = rf"(?:{_DAY}(?:\s+of)?\s+{_MONTH}|{_MONTH}\s+{_YEAR})"
+# "dob 5th may 21": a two-digit year is a birth year only after a cue.
+_CUED_PARTIAL = (
+    rf"(?:{_DAY}(?:\s+of)?\s+{_MONTH},?\s+['’]?\d{{2}}(?!\d)|{_DAY}(?:\s+of)?\s+{_MONTH}|{_MONTH},?\s+{_YEAR})"
+)
 
 
 class DateOfBirthRecognizer(PatternRecognizer):
@@ -23,7 +29,7 @@ class DateOfBirthRecognizer(PatternRecognizer):
         dob_config = load_config()["date_of_birth"]
         cues = "|".join(dob_config["cues"])
         # Variable-width look-behind (the `regex` module Presidio uses) keeps the cue out of the span.
-        after_cue = rf"(?<=\b(?:{cues})\s*[:\-]?\s*(?:is\s+|was\s+|on\s+)?(?:the\s+)?)"
+        after_cue = rf"(?<=\b(?:{cues})(?:['’]s)?\s*[:\-]?\s*(?:is\s+|was\s+|on\s+|in\s+|=\s*)?(?:the\s+)?)"
         patterns = [
             Pattern(
                 "date after a birth cue",

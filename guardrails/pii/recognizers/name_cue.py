@@ -13,6 +13,7 @@ from guardrails.pii.recognizers.name_words import (
     NAME_PATTERN,
     end_with_surname,
     passes_known_cue,
+    passes_likely_cue,
     passes_open_cue,
     without_possessive,
 )
@@ -24,7 +25,9 @@ WordCheck = Callable[[str, Lexicon], bool]
 def _compile_cue(cue: str) -> regex.Pattern[str]:
     # Whole words only: overlapped matching would otherwise try "king" inside "speaking".
     whole_word_name = rf"(?<![\w'’\-])(?P<name>{NAME_PATTERN})(?!\w)"
-    return regex.compile(cue.replace("{name}", whole_word_name), regex.IGNORECASE)
+    # {more}: an optional second name word ("Olumide Adebayo"), added back by end_with_surname.
+    more = rf"(?:[ \t]+{NAME_PATTERN})?"
+    return regex.compile(cue.replace("{name}", whole_word_name).replace("{more}", more), regex.IGNORECASE)
 
 
 class NameCueRecognizer(LocalRecognizer):
@@ -36,6 +39,7 @@ class NameCueRecognizer(LocalRecognizer):
         self.cues: list[tuple[regex.Pattern[str], WordCheck]] = [
             (_compile_cue(cue), passes_open_cue) for cue in cues["open"]
         ] + [(_compile_cue(cue), passes_known_cue) for cue in cues["known"]]
+        self.cues += [(_compile_cue(cue), passes_likely_cue) for cue in cues.get("likely", [])]
         super().__init__(supported_entities=["PERSON"], supported_language=supported_language, name=name)
 
     def load(self) -> None:

@@ -11,6 +11,7 @@ NAME_WORD = regex.compile(NAME_PATTERN)
 _FOLLOWING_WORD = regex.compile(rf"[ \t]+({NAME_PATTERN})")
 _POSSESSIVE_ENDINGS = ("'s", "’s")
 # Word endings of verbs, adverbs and adjectives ("worried", "struggling", "nervous"); names are listed first.
+_CONTRACTION = regex.compile(r"['’](?:m|re|ve|ll|d|t)$|n['’]t$", regex.IGNORECASE)
 _NON_NAME_ENDINGS = ("ing", "ed", "ly", "ous", "ful", "less", "ive", "able", "ible", "ic", "al", "ish", "est")
 
 
@@ -47,6 +48,21 @@ def passes_known_cue(word: str, lexicon: Lexicon) -> bool:
     if lowered in lexicon.not_names or lowered in lexicon.titles or lexicon.is_never_person(lowered):
         return False
     return lexicon.is_known_name_word(lowered) or is_capitalised(word)
+
+
+def passes_likely_cue(word: str, lexicon: Lexicon) -> bool:
+    """After wording that often, but not always, follows a name ("___ has been", "hi ___", "- ___" at the
+    end): a listed name, or a capitalised word that is not a dictionary word ("Oluwaseun", "Hodan")."""
+    lowered = word.lower()
+    if _CONTRACTION.search(word):  # "I'm", "we'll", "didn't"
+        return False
+    if is_capitalised(word) and lowered in lexicon.word_names and lowered not in lexicon.weekdays_months:
+        return True
+    if lowered in lexicon.not_names or lowered in lexicon.titles or lexicon.is_never_person(lowered):
+        return False
+    if lexicon.is_known_name_word(lowered):
+        return True
+    return len(lowered) >= 2 and is_capitalised(word) and not lexicon.is_english_word(lowered)
 
 
 def end_with_surname(text: str, end: int, lexicon: Lexicon) -> int:

@@ -24,10 +24,14 @@ class StreetAddressRecognizer(PatternRecognizer):
         house_name = rf"(?:the\s+)?(?:(?-i:[A-Z]){_STREET_WORD}\s+){{0,2}}(?:{_alternatives(address_config['house_words'])})\b"
         street = rf"(?:{_STREET_WORD}\s+){{1,3}}?{suffix}"
         score = float(address_config["score"])
+        one_word = _alternatives(address_config.get("one_word_streets", [])).replace("\\ ", r"\s+")
         patterns = [
             Pattern("numbered street", rf"\b(?:{flat},?\s+)?\d{{1,4}}[a-z]?,?\s+{street}", score),
             Pattern("house name and street", rf"\b{house_name},\s*{street}", score),
             Pattern("flat alone", rf"\b{flat}", score),
+            Pattern(
+                "numbered one-word street", rf"\b(?:{flat},?\s+)?\d{{1,4}}[a-z]?,?\s+(?:{one_word})\b", score
+            ),
         ]
         super().__init__(
             supported_entity="STREET_ADDRESS",
