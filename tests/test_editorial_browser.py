@@ -4,35 +4,20 @@ answers with the new text within 2 seconds, and the old version is restored from
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from editorial_support import QUESTION, SECTION_HEADING, STAY_AND_PLAY
+from live_support import PASSWORD, assert_accessible, create_live_user
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "correct horse battery staple"
 NEW_TEXT = ("At stay and play you and your child join the kingfisher welcome song, then play with sand, water "
             "and paint. You stay with your child the whole time.")
 LIVE_WITHIN_SECONDS = 2.0
 
 
-def _create_user(username: str, *args: str) -> None:
-    env = {**os.environ, "VAR_DIR": os.environ["LIVE_SERVER_VAR_DIR"]}
-    done = subprocess.run([sys.executable, "-m", "assistant", "users", "create", username, *args, "--password-stdin"],
-                          cwd=ROOT, env=env, input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-
-
-def _clean(page, axe) -> None:
-    violations = axe(page)
-    assert violations == [], f"{page.url}: {violations}"
 
 
 def _sign_in(browser, live_server, username, axe, javascript: bool = True):
@@ -40,7 +25,7 @@ def _sign_in(browser, live_server, username, axe, javascript: bool = True):
     context = browser.new_context(java_script_enabled=javascript, bypass_csp=True)
     page = context.new_page()
     page.goto(live_server + "/staff")
-    _clean(page, axe)
+    assert_accessible(page, axe)
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button:has-text('Sign in')")
@@ -69,51 +54,51 @@ def _approve(approver, live_server, axe) -> float:
     """The approver opens the page, reviews it, approves; returns the time of the click."""
     approver.goto(f"{live_server}/staff/content/{STAY_AND_PLAY}")
     assert "In review" in approver.inner_text("#working-status")
-    _clean(approver, axe)
+    assert_accessible(approver, axe)
     clicked = time.monotonic()
     approver.click("button:has-text('Approve and publish')")
     assert "Published. Parents get the new text from now on." in approver.inner_text(".govuk-notification-banner")
-    _clean(approver, axe)
+    assert_accessible(approver, axe)
     return clicked
 
 
 def test_editor_changes_stay_and_play_another_approves_and_parents_get_it_at_once(live_server, browser, axe):
-    _create_user("edie.editor", "--role", "editor")
-    _create_user("arlo.approver", "--role", "approver")
+    create_live_user("edie.editor", "--role", "editor")
+    create_live_user("arlo.approver", "--role", "approver")
     original = httpx.post(f"{live_server}/api/chat", json={"message": QUESTION}, timeout=30).json()["answer"]
     assert "messy play" in original
 
     # 1. The editor (no JavaScript at all) finds the page, changes the answer, previews, saves and sends it for review.
     editor_context, editor = _sign_in(browser, live_server, "edie.editor", axe, javascript=False)
     assert editor.url.endswith("/staff/content")
-    _clean(editor, axe)
+    assert_accessible(editor, axe)
     editor.fill("#q", "stay and play")
     editor.click("button:has-text('Filter')")
-    _clean(editor, axe)
+    assert_accessible(editor, axe)
     editor.click("a:has-text('Stay and play sessions')")
-    _clean(editor, axe)
+    assert_accessible(editor, axe)
     editor.fill("#body", _replace_section(editor.input_value("#body"), NEW_TEXT))
     editor.fill("#review_by-year", "2020")
     editor.click("button:has-text('Save draft')")
     assert "The review by date must be in the future" in editor.inner_text(".govuk-error-summary")
     assert "kingfisher" in editor.input_value("#body")  # their text is kept
-    _clean(editor, axe)
+    assert_accessible(editor, axe)
     editor.fill("#review_by-year", "2028")
     editor.click("button:has-text('Preview without saving')")
     assert "kingfisher welcome song" in editor.inner_text(".app-preview")
-    _clean(editor, axe)
+    assert_accessible(editor, axe)
     editor.click("button:has-text('Save draft')")
     assert "Your draft has been saved." in editor.inner_text(".govuk-notification-banner")
-    _clean(editor, axe)
+    assert_accessible(editor, axe)
     editor.fill("#question", QUESTION)
     editor.click("button:has-text('Try it')")
     answers = editor.locator("[data-preview-answer]").all_inner_texts()
     assert len(answers) == 2 and "kingfisher" not in answers[0] and "kingfisher" in answers[1]
-    _clean(editor, axe)
+    assert_accessible(editor, axe)
     editor.click("button:has-text('Send for review')")
     assert "In review" in editor.inner_text("#working-status")
     assert editor.locator("button:has-text('Approve and publish')").count() == 0  # editors cannot approve
-    _clean(editor, axe)
+    assert_accessible(editor, axe)
 
     # 2. Another person approves it; 3. within 2 s the parent chat answers with the new text.
     approver_context, approver = _sign_in(browser, live_server, "arlo.approver", axe)
@@ -127,13 +112,13 @@ def test_editor_changes_stay_and_play_another_approves_and_parents_get_it_at_onc
     editor.goto(f"{live_server}/staff/content/{STAY_AND_PLAY}/history")
     assert "Version 1" in editor.inner_text("#version-1") and "Earlier version" in editor.inner_text("#version-1")
     assert "kingfisher welcome song" in editor.inner_text("#version-2 .app-diff")
-    _clean(editor, axe)
+    assert_accessible(editor, axe)
     editor.click("#version-1 button:has-text('Restore version 1')")
     assert "restored from version 1" in editor.inner_text("#working-status")
     assert "messy play" in editor.input_value("#body")
-    _clean(editor, axe)
+    assert_accessible(editor, axe)
     editor.click("button:has-text('Send for review')")
-    _clean(editor, axe)
+    assert_accessible(editor, axe)
     _approve(approver, live_server, axe)
     waited, answer = _answer_with(live_server, "messy play", LIVE_WITHIN_SECONDS)
     assert waited < LIVE_WITHIN_SECONDS and "kingfisher" not in answer
@@ -142,10 +127,10 @@ def test_editor_changes_stay_and_play_another_approves_and_parents_get_it_at_onc
     for path in ("/staff/content/gaps", "/staff/content/signposting", "/staff/content/new",
                  "/staff/content/signposting/history", "/staff/content/directory"):
         editor.goto(live_server + path)
-        _clean(editor, axe)
+        assert_accessible(editor, axe)
     editor.select_option("#area", "leeds")
     editor.click("button:has-text('Import now')")
     assert "Leeds:" in editor.inner_text("#import-summary")
-    _clean(editor, axe)
+    assert_accessible(editor, axe)
     editor_context.close()
     approver_context.close()

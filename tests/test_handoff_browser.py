@@ -5,15 +5,12 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from live_support import PASSWORD, assert_accessible, create_live_user
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "correct horse battery staple"
 QUESTION = "my 2 year old only says a few words, should I worry?"
 NAME, PHONE = "Quintessa Marlowe-Fairbanks", "07700 900 982"
 
@@ -22,23 +19,13 @@ def _live_db() -> Path:
     return Path(os.environ["LIVE_SERVER_VAR_DIR"]) / "family_hub.db"
 
 
-def _create_user(username: str, *args: str) -> None:
-    env = {**os.environ, "VAR_DIR": os.environ["LIVE_SERVER_VAR_DIR"]}
-    done = subprocess.run([sys.executable, "-m", "assistant", "users", "create", username, *args, "--password-stdin"],
-                          cwd=ROOT, env=env, input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-
-
-def _clean(page, axe) -> None:
-    violations = axe(page)
-    assert violations == [], f"{page.url}: {violations}"
 
 
 def _sign_in(browser, live_server, username, axe):
     context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
     page = context.new_page()
     page.goto(live_server + "/staff")
-    _clean(page, axe)
+    assert_accessible(page, axe)
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button:has-text('Sign in')")
@@ -53,11 +40,11 @@ def test_tell_it_once_end_to_end(live_server, nojs_page, browser, axe):
     page.fill("#message", QUESTION)
     page.click("#chat-form button[type=submit]")
     page.wait_for_url("**/?conversation_id=*")
-    _clean(page, axe)
+    assert_accessible(page, axe)
     page.click("#share-story-link")
     assert "only says a few words" in page.input_value("#noticed")  # pre-filled from the redacted chat
     assert page.is_checked("#concerns") and page.is_checked("input[name=child_age][value='2']")
-    _clean(page, axe)
+    assert_accessible(page, axe)
     page.select_option("#hub", "armley")
     page.fill("#child_name", "Zebedee")
     page.fill("#noticed", page.input_value("#noticed") + "\nHe points instead of asking.")
@@ -67,61 +54,61 @@ def test_tell_it_once_end_to_end(live_server, nojs_page, browser, axe):
     page.click("button:has-text('Continue')")
     assert "Enter a UK phone number" in page.inner_text(".govuk-error-summary")
     assert page.title().startswith("Error:")
-    _clean(page, axe)
+    assert_accessible(page, axe)
     page.fill("#phone", PHONE)
     page.click("button:has-text('Continue')")
     assert page.locator("h1").inner_text() == "Check your answers"
     assert "Armley Family Hub at Leeds City Council" in page.inner_text("main")
-    _clean(page, axe)
+    assert_accessible(page, axe)
     page.click("button:has-text('Change what you have tried')")
     page.fill("#tried", "Naming things on walks.")
     page.click("button:has-text('Continue')")
     assert "Naming things on walks." in page.inner_text(".govuk-summary-list")
     page.click("main form[action='/share/consent'] button")
     assert not page.is_checked("#consent")
-    _clean(page, axe)
+    assert_accessible(page, axe)
     page.click("button:has-text('Agree and send')")
     assert "Tick the box to agree" in page.inner_text(".govuk-error-summary")
-    _clean(page, axe)
+    assert_accessible(page, axe)
     page.check("#consent")
     page.click("button:has-text('Agree and send')")
     panel = page.inner_text(".govuk-panel")
     reference = re.search(r"FH-[2-9A-HJ-NP-Z]{6}", panel).group(0)
     story_url = page.url.split("?")[0]
-    _clean(page, axe)
+    assert_accessible(page, axe)
     page.goto(story_url + "/print")
     assert NAME in page.inner_text("main")
-    _clean(page, axe)
+    assert_accessible(page, axe)
 
     # 2. Staff from that hub sign in, see it, open it (audited) and accept it; 3. another hub cannot see it.
-    _create_user("amy.armley", "--role", "hub_staff", "--hub", "armley")
-    _create_user("ben.chapeltown", "--role", "hub_staff", "--hub", "chapeltown")
-    _create_user("ada.admin", "--role", "admin")
+    create_live_user("amy.armley", "--role", "hub_staff", "--hub", "armley")
+    create_live_user("ben.chapeltown", "--role", "hub_staff", "--hub", "chapeltown")
+    create_live_user("ada.admin", "--role", "admin")
     other_context, other = _sign_in(browser, live_server, "ben.chapeltown", axe)
     assert reference not in other.inner_text("main")
-    _clean(other, axe)
+    assert_accessible(other, axe)
     response = other.goto(f"{live_server}/staff/handoffs/{reference}")
     assert response.status == 404 and NAME not in other.content()
-    _clean(other, axe)
+    assert_accessible(other, axe)
     other_context.close()
 
     staff_context, staff = _sign_in(browser, live_server, "amy.armley", axe)
     assert reference in staff.inner_text("table")
-    _clean(staff, axe)
+    assert_accessible(staff, axe)
     staff.click(f"a:has-text('{reference}')")
     assert staff.inner_text("#status-tag") == "Opened" and PHONE in staff.inner_text("main")
-    _clean(staff, axe)
+    assert_accessible(staff, axe)
     staff.click("button:has-text('Accept request')")
     assert staff.inner_text("#status-tag") == "Accepted"
-    _clean(staff, axe)
+    assert_accessible(staff, axe)
     staff_context.close()
 
     # 4. The parent withdraws, and the personal data is gone from the database.
     page.goto(story_url + "/withdraw")
-    _clean(page, axe)
+    assert_accessible(page, axe)
     page.click("button:has-text('Withdraw and delete')")
     assert "Your story has been deleted" in page.inner_text("h1")
-    _clean(page, axe)
+    assert_accessible(page, axe)
     with sqlite3.connect(_live_db()) as db:
         row = db.execute("SELECT status, personal_encrypted, concerns FROM handoffs WHERE reference = ?", (reference,)).fetchone()
         assert row == ("withdrawn", None, "[]")
@@ -131,7 +118,7 @@ def test_tell_it_once_end_to_end(live_server, nojs_page, browser, axe):
     # The admin reads the audit trail of this run.
     admin_context, admin = _sign_in(browser, live_server, "ada.admin", axe)
     admin.goto(live_server + "/staff/audit")
-    _clean(admin, axe)
+    assert_accessible(admin, axe)
     trail = admin.inner_text("table")
     admin_context.close()
     print(f"\nAudit trail of the end-to-end run ({reference}), newest first:\n{trail}")
