@@ -221,3 +221,22 @@ def test_keys_rotate_and_a_broken_key_stops_start_up(handoff_db, monkeypatch):
     reset_caches()
     with pytest.raises(BadEncryptionKey, match="HANDOFF_ENCRYPTION_KEY"):
         on_startup()
+
+
+def test_first_requests_racing_for_the_development_key_all_get_the_same_key(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.handoffs.keys import encryption_keys
+    from conftest import reset_caches
+
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "fresh"))
+    monkeypatch.setenv("HANDOFF_ENCRYPTION_KEY", "")
+    reset_caches()
+    try:
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            keys = list(pool.map(lambda _: tuple(encryption_keys()), range(64)))
+        assert len(set(keys)) == 1 and keys[0] and keys[0][0]
+        assert [p.name for p in (tmp_path / "fresh").iterdir()] == ["handoff-encryption.key"]
+    finally:
+        monkeypatch.undo()
+        reset_caches()

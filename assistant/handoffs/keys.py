@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import threading
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -19,10 +20,19 @@ def _dev_file(name: str, make: callable) -> str:  # type: ignore[valid-type]
     path = Path(get_settings().var_dir) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole under a private name, then linked into place: a concurrent reader never sees a
+        # half-written key, and when two first requests race, one key wins and both use it.
+        draft = path.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(make())
-        log.warning("generated development key file=%s; set the environment variable in production", name)
+        try:
+            os.link(draft, path)
+            log.warning("generated development key file=%s; set the environment variable in production", name)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink(missing_ok=True)
     return path.read_text().strip()
 
 
