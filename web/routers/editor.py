@@ -240,6 +240,19 @@ def _state_or_404(request: Request, user: StaffUser, doc_id: str) -> guidance.Pa
         return _not_allowed(request, user, exc, BASE)
 
 
+def _posted_page_state(
+    request: Request, user: StaffUser | None, fields: dict[str, list[str]], doc_id: str
+) -> guidance.PageState | Response:
+    """The checks every form post on a page makes, in order: signed in with a content role, a genuine form,
+    a page that exists. Returns the page's state, or the response that refuses the post."""
+    if refused := _refused(request, user):
+        return refused
+    if not csrf_ok(request, fields):
+        return _forged(request)
+    assert user is not None  # _refused answered for a signed-out visitor
+    return _state_or_404(request, user, doc_id)
+
+
 @router.get(f"{BASE}/{{doc_id}}")
 def edit_page(request: Request, doc_id: str, user: User, done: str = "", question: str = "", question_area: str = "") -> Response:
     if refused := _refused(request, user):
@@ -260,11 +273,7 @@ def edit_page(request: Request, doc_id: str, user: User, done: str = "", questio
 
 @router.post(f"{BASE}/{{doc_id}}/save")
 def save_page(request: Request, doc_id: str, fields: Fields, user: User) -> Response:
-    if refused := _refused(request, user):
-        return refused
-    if not csrf_ok(request, fields):
-        return _forged(request)
-    state = _state_or_404(request, user, doc_id)
+    state = _posted_page_state(request, user, fields, doc_id)
     if isinstance(state, Response):
         return state
     form = GuidanceForm.from_post(fields, state.doc_id)
@@ -288,11 +297,7 @@ _ACTIONS = {"submit": "submitted", "approve": "published", "send-back": "sent_ba
 
 @router.post(f"{BASE}/{{doc_id}}/{{action}}")
 def page_action(request: Request, doc_id: str, action: str, fields: Fields, user: User) -> Response:
-    if refused := _refused(request, user):
-        return refused
-    if not csrf_ok(request, fields):
-        return _forged(request)
-    state = _state_or_404(request, user, doc_id)
+    state = _posted_page_state(request, user, fields, doc_id)
     if isinstance(state, Response):
         return state
     if action not in _ACTIONS:
