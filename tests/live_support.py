@@ -22,3 +22,16 @@ def create_live_user(username: str, *args: str) -> None:
 def assert_accessible(page, axe) -> None:
     violations = axe(page)
     assert violations == [], f"{page.url}: {violations}"
+
+
+def sign_in_staff(browser, live_server: str, username: str, axe, javascript: bool = True):
+    """A fresh browser context signed in as `username` (the sign-in page checked with axe on the way)."""
+    # bypass_csp: the strict Content-Security-Policy would otherwise block the injected axe-core script.
+    context = browser.new_context(java_script_enabled=javascript, bypass_csp=True)
+    page = context.new_page()
+    page.goto(live_server + "/staff")
+    assert_accessible(page, axe)
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    return context, page

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from editorial_support import QUESTION, SECTION_HEADING, STAY_AND_PLAY
-from live_support import PASSWORD, assert_accessible, create_live_user
+from live_support import assert_accessible, create_live_user, sign_in_staff
 
 pytestmark = pytest.mark.browser
 NEW_TEXT = ("At stay and play you and your child join the kingfisher welcome song, then play with sand, water "
@@ -19,17 +19,6 @@ LIVE_WITHIN_SECONDS = 2.0
 
 
 
-
-def _sign_in(browser, live_server, username, axe, javascript: bool = True):
-    # bypass_csp: the strict Content-Security-Policy would otherwise block the injected axe-core script.
-    context = browser.new_context(java_script_enabled=javascript, bypass_csp=True)
-    page = context.new_page()
-    page.goto(live_server + "/staff")
-    assert_accessible(page, axe)
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-    return context, page
 
 
 def _replace_section(body: str, text: str) -> str:
@@ -69,7 +58,7 @@ def test_editor_changes_stay_and_play_another_approves_and_parents_get_it_at_onc
     assert "messy play" in original
 
     # 1. The editor (no JavaScript at all) finds the page, changes the answer, previews, saves and sends it for review.
-    editor_context, editor = _sign_in(browser, live_server, "edie.editor", axe, javascript=False)
+    editor_context, editor = sign_in_staff(browser, live_server, "edie.editor", axe, javascript=False)
     assert editor.url.endswith("/staff/content")
     assert_accessible(editor, axe)
     editor.fill("#q", "stay and play")
@@ -101,7 +90,7 @@ def test_editor_changes_stay_and_play_another_approves_and_parents_get_it_at_onc
     assert_accessible(editor, axe)
 
     # 2. Another person approves it; 3. within 2 s the parent chat answers with the new text.
-    approver_context, approver = _sign_in(browser, live_server, "arlo.approver", axe)
+    approver_context, approver = sign_in_staff(browser, live_server, "arlo.approver", axe)
     clicked = _approve(approver, live_server, axe)
     waited, answer = _answer_with(live_server, "kingfisher welcome song", LIVE_WITHIN_SECONDS)
     since_click = time.monotonic() - clicked

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from live_support import PASSWORD, assert_accessible, create_live_user
+from live_support import assert_accessible, create_live_user, sign_in_staff
 
 pytestmark = pytest.mark.browser
 QUESTION = "my 2 year old only says a few words, should I worry?"
@@ -20,16 +20,6 @@ def _live_db() -> Path:
 
 
 
-
-def _sign_in(browser, live_server, username, axe):
-    context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
-    page = context.new_page()
-    page.goto(live_server + "/staff")
-    assert_accessible(page, axe)
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-    return context, page
 
 
 def test_tell_it_once_end_to_end(live_server, nojs_page, browser, axe):
@@ -84,7 +74,7 @@ def test_tell_it_once_end_to_end(live_server, nojs_page, browser, axe):
     create_live_user("amy.armley", "--role", "hub_staff", "--hub", "armley")
     create_live_user("ben.chapeltown", "--role", "hub_staff", "--hub", "chapeltown")
     create_live_user("ada.admin", "--role", "admin")
-    other_context, other = _sign_in(browser, live_server, "ben.chapeltown", axe)
+    other_context, other = sign_in_staff(browser, live_server, "ben.chapeltown", axe)
     assert reference not in other.inner_text("main")
     assert_accessible(other, axe)
     response = other.goto(f"{live_server}/staff/handoffs/{reference}")
@@ -92,7 +82,7 @@ def test_tell_it_once_end_to_end(live_server, nojs_page, browser, axe):
     assert_accessible(other, axe)
     other_context.close()
 
-    staff_context, staff = _sign_in(browser, live_server, "amy.armley", axe)
+    staff_context, staff = sign_in_staff(browser, live_server, "amy.armley", axe)
     assert reference in staff.inner_text("table")
     assert_accessible(staff, axe)
     staff.click(f"a:has-text('{reference}')")
@@ -116,7 +106,7 @@ def test_tell_it_once_end_to_end(live_server, nojs_page, browser, axe):
     assert NAME.encode() not in raw and PHONE.encode() not in raw and b"Zebedee" not in raw
 
     # The admin reads the audit trail of this run.
-    admin_context, admin = _sign_in(browser, live_server, "ada.admin", axe)
+    admin_context, admin = sign_in_staff(browser, live_server, "ada.admin", axe)
     admin.goto(live_server + "/staff/audit")
     assert_accessible(admin, axe)
     trail = admin.inner_text("table")
