@@ -7,7 +7,7 @@ import time
 
 from assistant import conversations, pipeline
 from assistant.chat_contract import ChatResponse, SourceOut
-from assistant.config import get_settings
+from core.settings import get_settings
 from assistant.context import TurnContext
 
 log = logging.getLogger("assistant.chat")

@@ -6,7 +6,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-AreaName = Literal["leeds", "hammersmith-fulham", "liverpool-city-region"]
+from core.areas import AREAS
+from core.types import ROUTES, STATUSES
+
+AreaName = Literal[AREAS]  # type: ignore[valid-type]  (values from core/data/areas.yaml)
 
 
 class ChatRequest(BaseModel):
@@ -26,11 +29,8 @@ class SourceOut(BaseModel):
 
 class ChatResponse(BaseModel):
     conversation_id: str
-    status: Literal["answered", "signposted", "clarification", "unanswerable", "refused", "error"]
-    route: Literal[
-        "guidance", "services", "handoff", "greeting", "emergency", "safeguarding",
-        "crisis", "medical", "out_of_scope", "injection",
-    ]
+    status: Literal[STATUSES]  # type: ignore[valid-type]  (core/data/routes.yaml)
+    route: Literal[ROUTES]  # type: ignore[valid-type]
     answer: str
     sources: list[SourceOut] = []
     services: list[dict[str, Any]] = []

@@ -11,9 +11,9 @@ COMMAND_MODULES: list[str] = [
     "assistant.commands.serve",
     "assistant.commands.index",
     "assistant.evaluation",
-    "knowledge_base.directory.cli",
-    "assistant.handoffs.cli",
-    "knowledge_base.editorial.cli",
+    "assistant.commands.directory",
+    "assistant.commands.handoffs",
+    "assistant.commands.content",
 ]
 
 
@@ -27,4 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command != "serve":  # serve upgrades in its start-up, like the app under any other server
+        from assistant import schema
+
+        schema.upgrade()
     return int(args.func(args) or 0)

@@ -5,33 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Values match ../shared/eval/FORMAT.md and the public /api/chat contract.
-STATUSES = ("answered", "signposted", "clarification", "unanswerable", "refused", "error")
-ROUTES = (
-    "guidance", "services", "handoff", "greeting", "emergency", "safeguarding",
-    "crisis", "medical", "out_of_scope", "injection",
-)
-
-
-@dataclass(frozen=True)
-class Source:
-    title: str
-    url: str
-
-
-@dataclass(frozen=True)
-class RetrievedChunk:
-    chunk_id: str
-    doc_id: str
-    title: str
-    heading: str
-    text: str
-    area: str
-    topic: str
-    score: float  # fused rank score, for ordering
-    similarity: float  # cosine similarity to the query, for the answer threshold
-    sources: tuple[Source, ...] = ()
-    agreed: bool = False  # first in both the meaning and the keyword search
+from core.types import RetrievedChunk, Source
+from knowledge_base.directory.query import ServiceQuery
 
 
 @dataclass
@@ -50,6 +25,7 @@ class TurnContext:
     services: list[dict[str, Any]] = field(default_factory=list)
     retrieved: list[RetrievedChunk] = field(default_factory=list)
     search_query: str = ""
+    query: ServiceQuery | None = None  # what the directory needs, read once from the redacted text (stages/parse)
     handoff_offered: bool = False
     ended: bool = False
 

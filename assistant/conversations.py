@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistant.database import Base, session_scope
+from core.database import Base, session_scope
 
 HISTORY_TURNS = 3
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-SAFETY_ROUTES = ("emergency", "safeguarding", "crisis", "medical", "injection")
-ORDINARY_ROUTES = ("guidance", "services", "greeting", "handoff")
+from core.types import ORDINARY_ROUTES, SAFETY_ROUTES
 
 
 @dataclass
@@ -68,17 +66,15 @@ def safety_figures(results: list[LineResult]) -> dict[str, str]:
 
 
 def evaluate(path: Path) -> list[LineResult]:
-    os.environ.setdefault("CHAT_RATE_LIMIT", "100000/minute")  # the evaluation is one client sending many lines
-    from fastapi.testclient import TestClient
-
-    from web.app import create_app
+    from assistant import chat, startup
 
     lines = [json.loads(text) for text in path.read_text(encoding="utf-8").splitlines() if text.strip()]
-    with TestClient(create_app()) as client:
-        return [
-            score_line(line, client.post("/api/chat", json={"message": line["message"], "area": line.get("area")}).json())
-            for line in lines
-        ]
+    startup.prepare()
+    # The same turn and the same response model as POST /api/chat, in-process.
+    return [
+        score_line(line, chat.to_response(chat.handle_turn(line["message"], None, line.get("area"))).model_dump())
+        for line in lines
+    ]
 
 
 def print_report(path: Path, results: list[LineResult]) -> dict:

@@ -5,20 +5,20 @@ from __future__ import annotations
 import logging
 import time
 
-from assistant.database import create_tables
+from assistant import schema
 from assistant.handoffs.boot import on_startup as prepare_handoffs
 from knowledge_base.build import build_index
 from knowledge_base.directory import ensure_bundled_directory
 from knowledge_base.editorial.seed import prepare as prepare_editorial
 from guardrails.safety import exemplars
-from knowledge_base.embeddings import embed_query
+from core.embeddings import embed_query
 
 log = logging.getLogger("assistant.startup")
 
 
 def prepare() -> None:
     started = time.perf_counter()
-    create_tables()
+    schema.upgrade()  # the migrations are the one source of the schema
     prepare_handoffs()  # checks the key, purges past retention (also: `python -m assistant handoffs purge`)
     ensure_bundled_directory()  # example data until the council imports its own ORUK feed
     prepare_editorial()  # first run: bundled guidance and signposting into the database (then the source of truth)

@@ -21,7 +21,7 @@ OFF_TOPIC = [
 
 
 def main() -> None:
-    from assistant.config import get_settings
+    from core.settings import get_settings
     from knowledge_base.build import build_index
     from knowledge_base.search import get_searcher
 

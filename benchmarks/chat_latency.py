@@ -60,8 +60,8 @@ def index_figures(env: dict[str, str]) -> tuple[float, float]:
     model and search index loaded, as the server does."""
     full = timed([sys.executable, "-m", "assistant", "index"], env)
     script = (
-        "import time;from assistant.config import get_settings;from knowledge_base.documents import load_documents;"
-        "from knowledge_base.build import reindex_document;from knowledge_base.embeddings import embed_query;"
+        "import time;from core.settings import get_settings;from knowledge_base.documents import load_documents;"
+        "from knowledge_base.build import reindex_document;from core.embeddings import embed_query;"
         "from knowledge_base.search import get_searcher;embed_query('warm');get_searcher().refresh();d=load_documents(get_settings().content_dir)[0];"
         "e=d.model_copy(update={'body':d.body+'\\n\\nOne more sentence for the benchmark.'});"
         "t=time.perf_counter();r=reindex_document(e);print(time.perf_counter()-t);reindex_document(d)"

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from guardrails.safety import PRIORITY, classify  # noqa: E402
-from knowledge_base.embeddings import embed_query  # noqa: E402
+from core.embeddings import embed_query  # noqa: E402
 
 SAFETY_ROUTES = set(PRIORITY)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assistant.config import get_settings
+from core.settings import get_settings
 from knowledge_base.chunking import Chunk, chunk_document, chunk_documents
 from knowledge_base.documents import GuidanceDocument, load_documents
 from knowledge_base.indexer import IndexReport, sync_chunks

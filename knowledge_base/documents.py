@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Literal
 
 import frontmatter
+from core.areas import AREAS
 from pydantic import BaseModel, Field, HttpUrl, field_validator
 
 Topic = Literal["speech_language", "toileting", "development", "family_hubs"]
-Area = Literal["national", "leeds", "hammersmith-fulham", "liverpool-city-region"]
+Area = Literal[("national", *AREAS)]  # type: ignore[valid-type]  (core/data/areas.yaml)
 
 
 class SourceLink(BaseModel):

@@ -9,8 +9,8 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 
-from assistant.config import get_settings
-from knowledge_base.embeddings import PackagedEmbeddings
+from core.settings import get_settings
+from core.embeddings import PackagedEmbeddings
 
 _CHROMA_SETTINGS = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
 

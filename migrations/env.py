@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import assistant.models  # noqa: F401  registers every table on Base.metadata
-from assistant.database import Base, get_engine
+from core.database import Base, get_engine
 
 target_metadata = Base.metadata
 

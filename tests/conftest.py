@@ -37,8 +37,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def reset_caches() -> None:
     """Settings and engines are cached per process; call after changing environment variables."""
-    from assistant.config import get_settings
-    from assistant.database import engine_for
+    from core.settings import get_settings
+    from core.database import engine_for
 
     get_settings.cache_clear()
     engine_for.cache_clear()

@@ -8,21 +8,21 @@ import pytest
 
 
 def use_fresh_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from assistant.config import get_settings
-    from assistant.database import Base, engine_for, get_engine
+    from core.settings import get_settings
+    from core.database import engine_for
 
     monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'var' / 'directory.db'}")
     get_settings.cache_clear()
     engine_for.cache_clear()
-    import assistant.models  # noqa: F401  (registers every table)
+    from assistant.schema import upgrade
 
-    Base.metadata.create_all(get_engine())
+    upgrade()
 
 
 def forget_fresh_db() -> None:
-    from assistant.config import get_settings
-    from assistant.database import engine_for
+    from core.settings import get_settings
+    from core.database import engine_for
 
     get_settings.cache_clear()
     engine_for.cache_clear()

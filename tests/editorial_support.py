@@ -27,8 +27,8 @@ def make_content_user(prefix: str, *capabilities: str, role: str = "content", **
 def user(username: str):
     from sqlalchemy import select
 
-    from assistant.database import session_scope
-    from assistant.handoffs.models import StaffUser
+    from core.database import session_scope
+    from core.staff import StaffUser
 
     with session_scope() as session:
         return session.scalar(select(StaffUser).where(StaffUser.username == username))

@@ -22,8 +22,8 @@ FULL_ANSWERS = {
 
 
 def reset_caches() -> None:
-    from assistant.config import get_settings
-    from assistant.database import engine_for
+    from core.settings import get_settings
+    from core.database import engine_for
 
     get_settings.cache_clear()
     engine_for.cache_clear()
@@ -32,7 +32,7 @@ def reset_caches() -> None:
 def _clear_postgres_tables() -> None:
     from sqlalchemy import text
 
-    from assistant.database import get_engine
+    from core.database import get_engine
 
     with get_engine().begin() as conn:
         conn.execute(text("DELETE FROM handoff_notes; DELETE FROM handoffs; DELETE FROM staff_sessions; "
@@ -44,10 +44,10 @@ def handoff_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     """A real, empty database: a new SQLite file, or the PostgreSQL in DATABASE_URL with our rows cleared."""
     monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
     reset_caches()
-    from assistant.database import create_tables
+    from assistant.schema import upgrade
     from assistant.handoffs.staff import throttle
 
-    create_tables()
+    upgrade()
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         _clear_postgres_tables()
     throttle.reset()

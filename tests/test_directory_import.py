@@ -27,7 +27,7 @@ def fresh_db(monkeypatch, tmp_path):
 
 
 def service_names() -> list[str]:
-    from assistant.database import session_scope
+    from core.database import session_scope
     from knowledge_base.directory.models import DirectoryService
 
     with session_scope() as session:
@@ -55,7 +55,7 @@ def test_official_v3_examples_import(example):
 
 
 def test_official_example_details_are_kept():
-    from assistant.database import session_scope
+    from core.database import session_scope
     from knowledge_base.directory.importer import import_feed
     from knowledge_base.directory.models import DirectoryService
 
@@ -76,7 +76,7 @@ def test_a_taxonomy_term_is_not_a_feed():
 
 
 def test_bundled_directory_imports_and_is_marked_as_example():
-    from assistant.database import session_scope
+    from core.database import session_scope
     from knowledge_base.directory import ensure_bundled_directory, is_example_data
     from knowledge_base.directory.models import DirectoryLocation, DirectoryService
 
@@ -95,7 +95,7 @@ def test_bundled_directory_imports_and_is_marked_as_example():
 
 
 def test_v1_sample_imports_with_holiday_closure_and_reports_bad_record():
-    from assistant.database import session_scope
+    from core.database import session_scope
     from knowledge_base.directory.importer import import_feed
     from knowledge_base.directory.models import DirectoryService
 
@@ -175,7 +175,7 @@ def test_unreachable_url_changes_nothing(existing_data):
 
 
 def test_huge_file_is_refused(tmp_path, monkeypatch, existing_data):
-    from assistant.config import get_settings
+    from core.settings import get_settings
     from knowledge_base.directory.fetch import FeedError
     from knowledge_base.directory.importer import import_feed
 

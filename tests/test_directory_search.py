@@ -85,7 +85,7 @@ def test_free_text_hybrid_match_without_category():
 
     result = find_services("singing and stories for little ones", "leeds", NOW)
     assert result.matches  # no category words, found by text
-    from assistant.database import session_scope
+    from core.database import session_scope
     from knowledge_base.directory.models import DirectoryService
     from sqlalchemy import select
 

@@ -150,7 +150,7 @@ def test_publish_changes_the_chat_answer_unpublish_removes_it_and_restore_brings
     # Unpublishing removes the page's chunks from the index and from answers.
     page = approver.get(PAGE).text
     assert approver.post(f"{PAGE}/unpublish", data={"csrf_token": csrf_token(page), "lock": lock_of(page)}).status_code == 303
-    assert not [i for i, m in zip(get_searcher()._current().ids, get_searcher()._current().metadatas)
+    assert not [i for i, m in zip(get_searcher().corpus().ids, get_searcher().corpus().metadatas)
                 if m.get("doc_id") == STAY_AND_PLAY]
     assert "zebrafinch" not in _chat(app_client)["answer"]
     assert 'Not published' in editor.get("/staff/content?status=unpublished").text
@@ -168,7 +168,7 @@ def test_publish_changes_the_chat_answer_unpublish_removes_it_and_restore_brings
     back = _chat(app_client)
     assert back["answer"] == before["answer"]
 
-    from assistant.handoffs.audit import recent
+    from core.audit import recent
 
     actions = [e.action for e in recent(40) if f"doc={STAY_AND_PLAY}" in e.detail]
     for action in ("content_saved", "content_submitted", "content_approved", "content_published",
@@ -215,7 +215,7 @@ def test_signposting_edit_reaches_the_parent_only_after_a_second_person_approves
 
 
 def test_directory_reimport_shows_the_report_and_refuses_a_bad_address(people):
-    from assistant.handoffs.audit import recent
+    from core.audit import recent
 
     editor, approver, _both = people
     page = editor.get("/staff/content/directory").text

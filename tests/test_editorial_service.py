@@ -160,7 +160,7 @@ def test_send_back_needs_a_comment_and_unpublish_removes_the_published_version(s
 
 
 def test_every_step_is_audited_without_the_text(seeded):
-    from assistant.handoffs.audit import recent
+    from core.audit import recent
     from knowledge_base.editorial import workflow
 
     editor, approver = user(make_content_user("ed", "editor")), user(make_content_user("ap", "approver"))
@@ -227,9 +227,9 @@ def test_export_writes_markdown_that_loads_back_identically(seeded, tmp_path):
 
 def test_content_gaps_are_grouped_by_meaning_and_counted_by_week_and_area(seeded):
     from assistant.conversations import record_turn, start_conversation
-    from assistant.database import session_scope
+    from core.database import session_scope
     from assistant.conversations import TurnRecord
-    from knowledge_base.editorial.gaps import gaps_report, iso_week
+    from assistant.content_gaps import gaps_report, iso_week
 
     leeds, nowhere = start_conversation("leeds"), start_conversation(None)
     swimming = ["are there swimming lessons for babies", "baby swimming classes near me",
@@ -314,7 +314,7 @@ def test_cli_creates_editors_and_approvers(handoff_db):  # noqa: F811
 
 
 def test_list_puts_overdue_reviews_first_and_filters(seeded):
-    from assistant.database import session_scope
+    from core.database import session_scope
     from knowledge_base.editorial.models import EditorialVersion
     from knowledge_base.editorial.store import list_guidance
 

@@ -10,7 +10,7 @@ from handoff_support import FULL_ANSWERS, client, csrf_token, handoff_db, hidden
 
 
 def _handoffs() -> int:
-    from assistant.database import session_scope
+    from core.database import session_scope
     from assistant.handoffs.models import Handoff
 
     with session_scope() as session:

@@ -109,7 +109,7 @@ def _reference(sent) -> str:
 
 
 def _trail(reference: str) -> list[tuple[str, str]]:
-    from assistant.handoffs.audit import recent
+    from core.audit import recent
 
     return [(e.action, e.detail) for e in reversed(recent(reference=reference)) if e.action.startswith("notification")]
 

@@ -27,14 +27,14 @@ def _create(key: str = "k" * 43, **changes):
 
 
 def _count(model) -> int:
-    from assistant.database import session_scope
+    from core.database import session_scope
 
     with session_scope() as session:
         return session.scalar(select(func.count()).select_from(model))
 
 
 def test_personal_fields_are_encrypted_at_rest(handoff_db):
-    from assistant.database import get_engine
+    from core.database import get_engine
     from assistant.handoffs.service import for_parent
 
     created = _create()
@@ -48,7 +48,7 @@ def test_personal_fields_are_encrypted_at_rest(handoff_db):
 
 
 def test_consent_wording_and_time_are_stored_with_the_handoff(handoff_db):
-    from assistant.database import session_scope
+    from core.database import session_scope
     from assistant.handoffs.models import Handoff
 
     created = _create()
@@ -62,15 +62,16 @@ def test_consent_wording_and_time_are_stored_with_the_handoff(handoff_db):
 
 
 def test_withdrawal_deletes_personal_data_and_keeps_a_stub(handoff_db):
-    from assistant.database import session_scope
-    from assistant.handoffs.models import AuditEvent, Handoff, HandoffNote
+    from core.database import session_scope
+    from assistant.handoffs.models import Handoff, HandoffNote
+    from core.staff import AuditEvent
     from assistant.handoffs.service import HandoffWithdrawn, for_parent, withdraw
     from assistant.handoffs.staff import casework
     from handoff_support import make_user
 
     created = _create()
     make_user("amy", "hub_staff", ["armley"])
-    from assistant.handoffs.models import StaffUser
+    from core.staff import StaffUser
     with session_scope() as session:
         amy = session.scalar(select(StaffUser))
     casework.add_note(amy, created.reference, "Spoke to Quintessa")
@@ -96,7 +97,8 @@ def test_the_same_idempotency_key_creates_one_handoff(handoff_db):
 
 
 def test_fifty_concurrent_submissions_make_exactly_fifty_handoffs(handoff_db):
-    from assistant.handoffs.models import AuditEvent, Handoff
+    from assistant.handoffs.models import Handoff
+    from core.staff import AuditEvent
 
     keys = [f"key-{n:02d}" for n in range(50)]
     with ThreadPoolExecutor(max_workers=25) as pool:
@@ -110,7 +112,7 @@ def test_fifty_concurrent_submissions_make_exactly_fifty_handoffs(handoff_db):
 
 KILLED_WRITER = textwrap.dedent("""
     import sys, time
-    from assistant.database import session_scope
+    from core.database import session_scope
     from assistant.handoffs.consent import wording
     from assistant.handoffs.service import add_handoff
     sys.path.insert(0, "tests")
@@ -124,7 +126,8 @@ KILLED_WRITER = textwrap.dedent("""
 
 
 def test_a_process_killed_mid_submission_leaves_no_partial_record(handoff_db):
-    from assistant.handoffs.models import AuditEvent, Handoff
+    from assistant.handoffs.models import Handoff
+    from core.staff import AuditEvent
 
     proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER], cwd=ROOT, env=dict(os.environ),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -139,8 +142,9 @@ def test_a_process_killed_mid_submission_leaves_no_partial_record(handoff_db):
 
 
 def test_retention_purge_deletes_closed_handoffs_past_retention(handoff_db):
-    from assistant.database import session_scope
-    from assistant.handoffs.models import AuditEvent, Handoff
+    from core.database import session_scope
+    from assistant.handoffs.models import Handoff
+    from core.staff import AuditEvent
     from assistant.handoffs.retention import purge
 
     old, recent, open_one = _create("a"), _create("b"), _create("c")
@@ -157,8 +161,8 @@ def test_retention_purge_deletes_closed_handoffs_past_retention(handoff_db):
 
 
 def test_audit_events_cannot_be_changed_or_deleted(handoff_db):
-    from assistant.database import session_scope
-    from assistant.handoffs.models import AuditEvent, AuditIsAppendOnly
+    from core.database import session_scope
+    from core.staff import AuditEvent, AuditIsAppendOnly
 
     _create()
     with pytest.raises(AuditIsAppendOnly), session_scope() as session:
@@ -226,7 +230,7 @@ def test_keys_rotate_and_a_broken_key_stops_start_up(handoff_db, monkeypatch):
 def test_first_requests_racing_for_the_development_key_all_get_the_same_key(tmp_path, monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
 
-    from assistant.handoffs.keys import encryption_keys
+    from core.keys import encryption_keys
     from conftest import reset_caches
 
     monkeypatch.setenv("VAR_DIR", str(tmp_path / "fresh"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import get_settings
+from core.settings import get_settings
 from knowledge_base.chunking import chunk_document
 from knowledge_base.documents import ContentError, load_document, load_documents
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.config import get_settings
+from core.settings import get_settings
 from web.rate_limit import limiter
 
 

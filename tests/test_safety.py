@@ -14,12 +14,12 @@ import pytest
 import yaml
 
 from assistant.context import TurnContext
-from assistant.pipeline import STAGES
+from assistant.pipeline import stage_name, stages
 from assistant.stages import normalise, route_safety
 from guardrails.normalise import smuggled_text, strip_invisible
 from guardrails.safety import classify, classify_turn, signposting_for
 from guardrails.safety._data import DATA_DIR
-from knowledge_base.embeddings import embed_query
+from core.embeddings import embed_query
 
 EMERGENCY = [
     "my daughter's not breathing what do i do",
@@ -251,7 +251,7 @@ def test_redaction_placeholders_do_not_hide_a_disclosure() -> None:
 
 def test_stage_runs_before_intent_routing() -> None:
     # normalise (and, when present, redact) come first; then safety, before anything else reads the text.
-    names = [stage.__module__.rsplit(".", 1)[-1] for stage in STAGES]
+    names = [stage_name(stage) for stage in stages()]
     assert names.index("route_safety") == names.index("normalise") + 1 + ("redact" in names)
     assert names.index("route_safety") < names.index("route_intent")
 
@@ -396,7 +396,7 @@ def test_round_d_near_misses_are_not_flagged(message: str) -> None:
 
 
 def test_route_model_vectors_are_cached_on_disk(tmp_path, monkeypatch) -> None:
-    from assistant.config import get_settings
+    from core.settings import get_settings
     from guardrails.safety import exemplars
 
     monkeypatch.setattr(get_settings(), "var_dir", tmp_path)

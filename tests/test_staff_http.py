@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _audit(reference: str | None = None) -> list[tuple[str, str, str]]:
-    from assistant.handoffs.audit import recent
+    from core.audit import recent
 
     return [(e.actor, e.action, e.detail) for e in reversed(recent(reference=reference))]
 
@@ -125,8 +125,8 @@ def test_admin_manages_users_and_reads_the_audit_trail(client):
     made = client.post("/staff/users", data={"username": "cara", "role": "hub_staff", "hub": "seacroft",
                                              "password": PASSWORD, "csrf_token": token})
     assert made.status_code == 200 and "Account cara added" in made.text
-    from assistant.database import session_scope
-    from assistant.handoffs.models import StaffUser
+    from core.database import session_scope
+    from core.staff import StaffUser
     with session_scope() as session:
         amy_id = session.scalar(select(StaffUser.id).where(StaffUser.username == "amy"))
     client.post(f"/staff/users/{amy_id}/active", data={"active": "no", "csrf_token": token})

@@ -121,7 +121,7 @@ def walk(client, url: str) -> httpx.Response:
 
 
 def _audit() -> list[tuple[str, str, str]]:
-    from assistant.handoffs.audit import recent
+    from core.audit import recent
 
     return [(e.actor, e.action, e.detail) for e in reversed(recent())]
 

@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from assistant import startup
-from assistant.config import get_settings
+from core.settings import get_settings
 from slowapi.errors import RateLimitExceeded
 
-from web import errors
+from web import deps, errors
 from web.rate_limit import limiter, too_many_requests
 from web.security import SecurityMiddleware
 
@@ -51,6 +51,7 @@ def create_app() -> FastAPI:
     for module_name in ROUTER_MODULES:
         app.include_router(importlib.import_module(module_name).router)
     errors.install(app)
+    deps.install(app)
     app.state.limiter = limiter
     app.add_exception_handler(RateLimitExceeded, too_many_requests)
     settings = get_settings()

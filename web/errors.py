@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from core.areas import AREAS
+
 from assistant.chat import InvalidMessage
 from assistant.conversations import ConversationNotFound
 
@@ -29,7 +31,7 @@ ERROR_RESPONSES: dict[int | str, dict] = {
 
 _FIELD_HINTS = {
     "message": "The message must be text of 1 to 2,000 characters.",
-    "area": "The area must be one of: leeds, hammersmith-fulham, liverpool-city-region (or null).",
+    "area": f"The area must be one of: {', '.join(AREAS)} (or null).",
     "conversation_id": "The conversation_id must be one this service gave you, or null.",
 }
 

@@ -6,7 +6,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from assistant.handoffs import csrf
+from web import csrf
 from web.templating import templates
 
 MAX_FORM_FIELDS = 200

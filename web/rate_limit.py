@@ -8,7 +8,7 @@ from slowapi import Limiter
 from slowapi.errors import RateLimitExceeded
 from slowapi.util import get_remote_address
 
-from assistant.config import get_settings
+from core.settings import get_settings
 
 TOO_MANY = "You have sent a lot of messages in a short time. Please wait a minute, then try again."
 

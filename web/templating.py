@@ -4,14 +4,7 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
-from assistant.config import AREAS
-
-AREA_LABELS: dict[str, str] = {
-    "leeds": "Leeds",
-    "hammersmith-fulham": "Hammersmith & Fulham",
-    "liverpool-city-region": "Liverpool City Region",
-}
-assert set(AREA_LABELS) == set(AREAS)
+from core.areas import AREA_LABELS
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(service_name="Family Hub Assistant", area_labels=AREA_LABELS)

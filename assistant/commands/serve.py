@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from assistant.config import get_settings
+from core.settings import get_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from assistant.logging_setup import configure_logging
+    from core.logging_setup import configure_logging
 
     settings = get_settings()
     configure_logging()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.handoffs.encryption import cipher
+from core.encryption import cipher
 from assistant.handoffs.retention import PurgeReport, purge
 
 

@@ -7,7 +7,8 @@ from functools import lru_cache
 
 import yaml
 
-from assistant.config import get_settings
+from core.errors import FieldError
+from core.settings import get_settings
 from assistant.handoffs.choices import DATA_DIR, recipient
 
 
@@ -34,6 +35,22 @@ def retention_words(days: int) -> str:
     if days >= 60 and abs(months * 30.5 - days) <= 3:
         return f"{months} months"
     return f"{days} days"
+
+
+class ConsentNotGiven(FieldError):
+    """The box was not ticked (422), or the words changed since the parent read them (409)."""
+
+
+CHANGED_SINCE_READ = ("We have changed these words since you opened the page. "
+                      "Read them again, and tick the box if you agree")
+
+
+def check_given(consent: ConsentWording, ticked: bool, version_read: str) -> None:
+    """Consent counts only when the box was ticked against the exact words now in force."""
+    if not ticked:
+        raise ConsentNotGiven(consent.error_missing, "consent", 422)
+    if version_read != consent.version:
+        raise ConsentNotGiven(CHANGED_SINCE_READ, "consent", 409)
 
 
 def wording(area: str, hub_id: str) -> ConsentWording:

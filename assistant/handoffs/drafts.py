@@ -7,9 +7,9 @@ import hashlib
 import hmac
 import secrets
 
-from assistant.config import get_settings
-from assistant.handoffs.encryption import InvalidToken, decrypt_json, encrypt_json
-from assistant.handoffs.keys import secret_key
+from core.settings import get_settings
+from core.encryption import InvalidToken, decrypt_json, encrypt_json
+from core.keys import secret_key
 
 
 class DraftExpired(ValueError):

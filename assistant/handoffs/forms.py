@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assistant.config import AREAS
+from core.areas import AREAS
 from assistant.handoffs.choices import NOT_SURE, form_choices, hubs_in
 
 # field -> (question as staff and parents see it, most characters allowed)

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, event
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistant.database import Base
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+from core.database import Base
+from core.staff import utcnow
 
 
 class Handoff(Base):
@@ -45,49 +42,3 @@ class HandoffNote(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     body_encrypted: Mapped[bytes] = mapped_column(LargeBinary)  # notes can be about the family
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class StaffUser(Base):
-    __tablename__ = "staff_users"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))  # hub_staff | area_manager | admin | content (no casework)
-    # Content work is separate from casework, and one person may hold both: ["editor", "approver"].
-    capabilities: Mapped[list[str]] = mapped_column(JSON, default=list)
-    area: Mapped[str | None] = mapped_column(String(40))
-    hubs: Mapped[list[str]] = mapped_column(JSON, default=list)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class StaffSession(Base):
-    __tablename__ = "staff_sessions"
-
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-
-
-class AuditEvent(Base):
-    """Append-only: who did what to which handoff, and when. Never message text or personal fields."""
-
-    __tablename__ = "handoff_audit"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(100))  # "staff:<username>", "parent", "system"
-    action: Mapped[str] = mapped_column(String(40))
-    reference: Mapped[str | None] = mapped_column(String(9), index=True)
-    detail: Mapped[str] = mapped_column(String(200), default="")
-
-
-class AuditIsAppendOnly(RuntimeError):
-    pass
-
-
-@event.listens_for(AuditEvent, "before_update")
-@event.listens_for(AuditEvent, "before_delete")
-def _refuse_audit_change(*_args: object) -> None:
-    raise AuditIsAppendOnly("audit events cannot be changed or deleted")

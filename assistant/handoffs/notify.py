@@ -19,9 +19,9 @@ import yaml
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from assistant.config import Settings, get_settings
-from assistant.database import session_scope
-from assistant.handoffs import audit
+from core.settings import Settings, get_settings
+from core.database import session_scope
+from core import audit
 from assistant.handoffs.choices import hub_label, recipient
 from assistant.handoffs.forms import normalise_phone
 

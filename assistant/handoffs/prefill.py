@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.conversations import ConversationNotFound, transcript
-from assistant.database import session_scope
+from core.database import session_scope
 from assistant.conversations import ConversationRecord
 from assistant.handoffs.choices import NOT_SURE, form_choices
 

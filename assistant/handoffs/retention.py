@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
-from assistant.config import get_settings
-from assistant.database import session_scope
-from assistant.handoffs import audit
+from core.settings import get_settings
+from core.database import session_scope
+from core import audit
 from assistant.handoffs.models import Handoff, utcnow
 from assistant.handoffs.staff import sessions
 

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assistant.database import session_scope
-from assistant.handoffs import audit, notify
+from core.database import session_scope
+from assistant.handoffs import notify
+from core import audit
 from assistant.handoffs.consent import ConsentWording
 from assistant.handoffs.drafts import parent_token, token_hash
-from assistant.handoffs.encryption import decrypt_json, encrypt_json
+from core.encryption import decrypt_json, encrypt_json
 from assistant.handoffs.models import Handoff, HandoffNote, utcnow
 from assistant.handoffs.references import new_reference
 

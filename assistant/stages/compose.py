@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.config import get_settings
-from assistant.context import RetrievedChunk, TurnContext
+from core.settings import get_settings
+from assistant.context import TurnContext
+from core.types import RetrievedChunk
 from assistant.extractive import trim_section
 from assistant.messages import message
 from knowledge_base.query_terms import covers_topic
@@ -12,8 +13,7 @@ from knowledge_base.query_terms import covers_topic
 def best_section(ctx: TurnContext) -> RetrievedChunk | None:
     """The best match that is about the question's topic (sleep, dummies...), when it names one. Title and
     heading only: a section on bedwetting that says "a wee before sleep" is not about sleep."""
-    question = ctx.text or ctx.message
-    return next((c for c in ctx.retrieved if covers_topic(question, f"{c.title} {c.heading}")), None)
+    return next((c for c in ctx.retrieved if covers_topic(ctx.text, f"{c.title} {c.heading}")), None)
 
 
 def stage(ctx: TurnContext) -> None:

@@ -6,23 +6,24 @@ import logging
 import re
 
 from assistant.context import TurnContext
-from assistant.context import RetrievedChunk
+from core.types import RetrievedChunk
 from knowledge_base.directory.answers import (
     also_try_line, answer_text, area_offer_text, clarification_text, no_match_text, what_clarification_text,
 )
 from knowledge_base.directory.cards import card
 from knowledge_base.directory.query import ServiceQuery, parse_query
 from knowledge_base.directory.search import has_time_filter, is_too_vague, needs_directory, search
+from core.thresholds import DIRECTORY
 
 log = logging.getLogger(__name__)
 MAX_CARDS = 5
 # A close guidance match answers a general hub question ("are the groups free?") when no place is known;
 # asking for the area first would hold back an answer we have.
-GENERAL_ANSWER_SIMILARITY = 0.55
+GENERAL_ANSWER_SIMILARITY = DIRECTORY["general_answer_similarity"]
 # A long message whose best guidance is about talking or toileting asks that too ("...anything I can do? also
 # is there a group near us?"): answer both, and look for that kind of group.
-MIXED_ANSWER_SIMILARITY = 0.5
-MIXED_MIN_WORDS = 15
+MIXED_ANSWER_SIMILARITY = DIRECTORY["mixed_answer_similarity"]
+MIXED_MIN_WORDS = int(DIRECTORY["mixed_min_words"])
 TOPIC_SERVICES = {"speech_language": "early-language", "toileting": "toilet-training"}
 
 
@@ -44,8 +45,7 @@ def asks_guidance_too(text: str, best: RetrievedChunk | None) -> bool:
 
 
 def answer_services(ctx: TurnContext) -> None:
-    text = ctx.text or ctx.message
-    query = parse_query(text, ctx.area)
+    text, query = ctx.text, ctx.query or parse_query(ctx.text, ctx.area)
     best = ctx.retrieved[0] if ctx.retrieved else None
     guidance = ctx.answer if ctx.status == "answered" else ""
     if guidance and not needs_directory(query):
@@ -82,7 +82,7 @@ def answer_directory(ctx: TurnContext, query: ServiceQuery) -> None:
 
 def add_local_service(ctx: TurnContext) -> None:
     # Only when the parent named a kind of service and we know where they are: a guess would be noise.
-    query = parse_query(ctx.text or ctx.message, ctx.area)
+    query = ctx.query or parse_query(ctx.text, ctx.area)
     if not query.categories or not query.area:
         return
     result = search(query, limit=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant import intents
 from assistant.context import TurnContext
-from knowledge_base.search import get_searcher
+from knowledge_base.search import HybridSearcher
 
 
 def search_queries(ctx: TurnContext) -> list[str]:
@@ -15,7 +15,13 @@ def search_queries(ctx: TurnContext) -> list[str]:
     return [ctx.text]
 
 
-def stage(ctx: TurnContext) -> None:
-    queries = search_queries(ctx)
-    ctx.search_query = queries[-1]
-    ctx.retrieved = get_searcher().search(queries, ctx.area)
+class Retrieve:
+    """Given its searcher: the live index for parents, a draft snapshot for the editors' preview."""
+
+    def __init__(self, searcher: HybridSearcher) -> None:
+        self.searcher = searcher
+
+    def __call__(self, ctx: TurnContext) -> None:
+        queries = search_queries(ctx)
+        ctx.search_query = queries[-1]
+        ctx.retrieved = self.searcher.search(queries, ctx.area)

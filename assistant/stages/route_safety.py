@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from assistant.context import TurnContext
+from core.types import SIGNPOSTED_ROUTES
 from guardrails.safety import classify_turn, signposting_for
 
 # Routes answered with signposting (status "signposted"); injection and out_of_scope are refusals.
-SIGNPOSTED = frozenset({"emergency", "safeguarding", "crisis", "medical"})
+SIGNPOSTED = frozenset(SIGNPOSTED_ROUTES)
 REFUSED = frozenset({"injection", "out_of_scope"})
 
 

@@ -24,6 +24,6 @@ def spacy_model_name() -> str:
     configured = load_config().get("spacy_model")
     if configured:
         return str(configured)
-    from assistant.config import get_settings  # the one place the SPACY_MODEL default lives
+    from core.settings import get_settings  # the one place the SPACY_MODEL default lives
 
     return get_settings().spacy_model

@@ -7,11 +7,11 @@ import binascii
 import re
 from dataclasses import dataclass
 
+# When several routes match, the most urgent wins (PRIORITY order, core/data/routes.yaml).
+from core.types import PRIORITY, URGENT_ROUTES
 from guardrails.normalise import smuggled_text, strip_invisible
 from guardrails.safety import exemplars, patterns
 
-# When several routes match, the most urgent wins: a child in danger outranks everything else.
-PRIORITY: tuple[str, ...] = ("emergency", "safeguarding", "crisis", "injection", "medical", "out_of_scope")
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def candidates(text: str) -> dict[str, str]:
     return found
 
 
-URGENT = ("emergency", "safeguarding", "crisis")
+URGENT = URGENT_ROUTES
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
 
 

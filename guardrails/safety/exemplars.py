@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.config import get_settings
+from core.settings import get_settings
 from guardrails.safety._data import load
-from knowledge_base.embeddings import embed, embed_query
+from core.embeddings import embed, embed_query
 
 log = logging.getLogger("guardrails.safety")
 CACHE_PREFIX = "safety-vectors-"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from core.types import PRIORITY
 from guardrails.safety._data import load
 
-ROUTES = ("emergency", "safeguarding", "crisis", "medical", "out_of_scope", "injection")
+ROUTES = PRIORITY  # every safety and scope route has fixed text
 
 # Editors publish signposting in the database (knowledge_base/editorial, two-person rule); the app installs
 # a reader for it at start-up. Without one, or when it has nothing, the reviewed YAML is used.

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from assistant.database import session_scope
+from core.areas import AREA_LABELS_IN_SENTENCE as AREA_LABELS
+from core.database import session_scope
 from knowledge_base.directory.cards import address_of, booking_of, contact_of, cost_of, venue_for
 from knowledge_base.directory.models import DirectoryService
 from knowledge_base.directory.query import CATEGORY_LABELS, ServiceQuery
 from knowledge_base.directory.schedules import human_occurrence, human_time
 from knowledge_base.directory.search import Match, SearchResult, is_hub_information
 
-AREA_LABELS = {"leeds": "Leeds", "hammersmith-fulham": "Hammersmith & Fulham",
-               "liverpool-city-region": "the Liverpool City Region"}
 EXAMPLE_NOTE = "This is an example directory, so please check with the hub before you go."
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from assistant.config import AREAS
-from assistant.database import Base, get_engine, session_scope
+from core.areas import AREAS
+from core.database import session_scope
 
 DATA_DIR = Path(__file__).parent / "data"
 log = logging.getLogger(__name__)
@@ -23,7 +23,6 @@ def ensure_bundled_directory() -> int:
     from knowledge_base.directory.importer import import_feed
     from knowledge_base.directory.models import DirectoryService
 
-    Base.metadata.create_all(get_engine(), tables=[t for t in Base.metadata.sorted_tables if t.name.startswith("directory_")])
     with session_scope() as session:
         loaded = set(session.scalars(select(DirectoryService.area).distinct()))
     missing = [a for a in AREAS if a not in loaded and bundled_feed(a).exists()]

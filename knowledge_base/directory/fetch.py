@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from assistant.config import get_settings
+from core.settings import get_settings
 
 
 class FeedError(RuntimeError):

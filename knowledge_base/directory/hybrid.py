@@ -9,9 +9,10 @@ import bm25s
 import numpy as np
 
 from knowledge_base.directory.models import DirectoryService
-from knowledge_base.embeddings import embed, embed_query
+from core.embeddings import embed, embed_query
+from core.thresholds import DIRECTORY
 
-RRF_K = 60  # the usual reciprocal-rank-fusion constant
+RRF_K = DIRECTORY["rrf_k"]
 _lock = threading.Lock()
 _cache: dict[str, "TextIndex"] = {}
 

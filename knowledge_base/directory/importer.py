@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.database import session_scope
+from core.database import session_scope
 from knowledge_base.directory import oruk_v1, oruk_v3
 from knowledge_base.directory.fetch import FeedError, load_feed
 from knowledge_base.directory.fields import RecordError

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from assistant.database import session_scope
+from core.database import session_scope
 from knowledge_base.directory.models import DirectorySchedule, DirectoryService, DirectoryServiceAtLocation
 
 DAY_CODES = {"monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR",

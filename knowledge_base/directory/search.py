@@ -10,16 +10,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from assistant.database import session_scope
+from core.database import session_scope
 from knowledge_base.directory.hybrid import text_scores
 from knowledge_base.directory.localities import find_place, km_between
 from knowledge_base.directory.models import DirectoryService
 from knowledge_base.directory.query import CATEGORY_WORDS, ServiceQuery, find_categories, parse_query
 from knowledge_base.directory.schedules import Occurrence, london_now, next_occurrences
+from core.thresholds import DIRECTORY
 
-NEARBY_KM = 3.0  # services this much further than the nearest one still count as "near"
-STRONG_TEXT_MATCH = 0.45  # cosine similarity at which free text alone picks a service
-SHARED_WORDS_MATCH = 0.3  # ...or lower, when the service also shares words with the question (BM25 > 0)
+NEARBY_KM = DIRECTORY["nearby_km"]
+STRONG_TEXT_MATCH = DIRECTORY["strong_text_match"]
+SHARED_WORDS_MATCH = DIRECTORY["shared_words_match"]
 LOCATION_SEEKING = re.compile(r"\b(where|nearest|closest|near me|nearby|turn up|appointment|book(ing)?)\b", re.I)
 # Questions about the hubs themselves (opening times, where, booking) rather than one kind of session.
 HUB_INFO = re.compile(r"\b(open(ing)?|clos(e|ing)|where|nearest|closest|near me|address|contact|phone|holidays?|"

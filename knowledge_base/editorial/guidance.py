@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from assistant.database import session_scope
-from assistant.handoffs.models import StaffUser
+from core.database import session_scope
+from core.staff import StaffUser
 from knowledge_base.editorial import workflow
 from knowledge_base.editorial.content import fields_of, to_markdown
 from knowledge_base.editorial.diff import DiffLine, readable_diff

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.config import AREAS
-from assistant.database import session_scope
-from assistant.handoffs import audit
-from assistant.handoffs.models import StaffUser
+from core.areas import AREAS
+from core.database import session_scope
+from core import audit
+from core.staff import StaffUser
 from knowledge_base.directory.bundled import bundled_feed
 from knowledge_base.directory.fetch import FeedError
 from knowledge_base.directory.importer import ImportReport, import_feed

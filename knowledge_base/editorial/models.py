@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistant.database import Base
+from core.database import Base
 
 KINDS = ("guidance", "signposting")
 # A version is a draft, in review, published (at most one per document), or archived: an earlier draft

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from assistant.config import get_settings
-from assistant.database import session_scope
+from core.settings import get_settings
+from core.database import session_scope
 from knowledge_base.documents import load_documents
 from knowledge_base.editorial.content import fields_of
 from knowledge_base.editorial.models import SIGNPOSTING_ID, EditorialDocument, EditorialVersion

@@ -15,8 +15,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from assistant.database import session_scope
-from assistant.handoffs.models import StaffUser
+from core.database import session_scope
+from core.staff import StaffUser
 from guardrails.safety import signposting as safety_signposting
 from knowledge_base.editorial import workflow
 from knowledge_base.editorial.forms import FormErrors

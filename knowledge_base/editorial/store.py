@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from assistant.database import get_engine, session_scope
+from core.database import get_engine, session_scope
 from knowledge_base.documents import GuidanceDocument
 from knowledge_base.editorial.content import document_of
 from knowledge_base.editorial.models import EditorialDocument, EditorialVersion

@@ -16,10 +16,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assistant.database import session_scope
-from assistant.handoffs import audit
-from assistant.handoffs.models import StaffUser
-from assistant.handoffs.staff.users import can
+from core.database import session_scope
+from core import audit
+from core.staff import StaffUser
+from core.staff import can
 from knowledge_base.editorial.content import document_of
 from knowledge_base.editorial.models import EditorialDocument, EditorialVersion, utcnow
 from knowledge_base.editorial.store import WORKING, published, versions, working

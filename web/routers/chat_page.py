@@ -8,7 +8,8 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from assistant.chat import InvalidMessage, handle_turn
-from assistant.config import AREAS, get_settings
+from core.areas import AREAS
+from core.settings import get_settings
 from assistant.conversations import ConversationNotFound, transcript
 from knowledge_base.directory import is_example_data
 from web.rate_limit import chat_limit

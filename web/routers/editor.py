@@ -3,43 +3,30 @@ safety signposting and directory re-imports. Logic lives in knowledge_base/edito
 
 from __future__ import annotations
 
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from assistant.config import AREAS
-from assistant.handoffs.models import StaffUser
-from assistant.handoffs.staff.users import CAPABILITIES
+from core.areas import AREAS
+from core.staff import StaffUser
 from knowledge_base.directory.fetch import FeedError
-from knowledge_base.editorial import guidance, imports, preview, signposting, workflow
+from assistant import editorial_preview as preview
+from knowledge_base.editorial import guidance, imports, signposting, workflow
 from knowledge_base.editorial.content import AREA_CHOICES, TOPICS, document_of
 from knowledge_base.editorial.forms import FormErrors, GuidanceForm
-from knowledge_base.editorial.gaps import gaps_report
+from assistant.content_gaps import gaps_report
 from knowledge_base.editorial.models import SIGNPOSTING_ID
-from web.handoff_web import csrf_ok, first, form_fields, page, problem
-from web.routers.staff import current_user
+from web.deps import CONTENT_HOME, ContentForm, ContentStaff
+from web.handoff_web import first, page, problem
 
 router = APIRouter(include_in_schema=False)
-Fields = Annotated[dict[str, list[str]], Depends(form_fields)]
-User = Annotated[StaffUser | None, Depends(current_user)]
-BASE = "/staff/content"
+BASE = CONTENT_HOME
 STATUS_FILTERS = {"draft": "Draft", "in_review": "In review", "published": "Published", "unpublished": "Not published"}
 DONE = {"saved": "Your draft has been saved.", "created": "Your new page has been saved as a draft.",
         "submitted": "The draft has been sent for review. Someone else must approve it.",
         "published": "Published. Parents get the new text from now on.", "sent_back": "The draft has been sent back with your comment.",
         "unpublished": "The page is unpublished. The assistant no longer uses it.",
         "restored": "The old version has been copied into a new draft. Send it for review to publish it."}
-
-
-def _refused(request: Request, user: StaffUser | None) -> Response | None:
-    """Signed out: to sign in. Signed in without a content role: not found, as if the pages did not exist."""
-    if user is None:
-        return RedirectResponse("/staff", 303)
-    if not any(c in (user.capabilities or []) for c in CAPABILITIES):
-        return page(request, "share/problem.html", {"user": user, "heading": "Page not found", "link": None,
-                                                    "message": "If you typed the web address, check it is correct."}, 404)
-    return None
 
 
 def _ctx(user: StaffUser, nav: str, **extra: object) -> dict:
@@ -49,11 +36,6 @@ def _ctx(user: StaffUser, nav: str, **extra: object) -> dict:
 
 def _summary(errors: dict[str, str]) -> list[dict]:
     return [{"field_id": k, "message": v} for k, v in errors.items()]
-
-
-def _forged(request: Request) -> Response:
-    return problem(request, 403, "This form has expired", "For your security, we could not accept this form. "
-                   "Go back, refresh the page and try again.", (BASE, "Back to content"))
 
 
 def _not_allowed(request: Request, user: StaffUser, exc: workflow.WorkflowError, back: str) -> Response:
@@ -71,9 +53,7 @@ def _lock(fields: dict[str, list[str]]) -> int:
 # ---- list -----------------------------------------------------------------------------------------------
 
 @router.get(BASE)
-def content_list(request: Request, user: User, q: str = "", topic: str = "", area: str = "", status: str = "") -> Response:
-    if refused := _refused(request, user):
-        return refused
+def content_list(request: Request, user: ContentStaff, q: str = "", topic: str = "", area: str = "", status: str = "") -> Response:
     q = q.strip()[:100]
     topic, area = (topic if topic in TOPICS else ""), (area if area in AREA_CHOICES else "")
     status = status if status in STATUS_FILTERS else ""
@@ -85,18 +65,12 @@ def content_list(request: Request, user: User, q: str = "", topic: str = "", are
 # ---- fixed pages before /{doc_id} ----------------------------------------------------------------------
 
 @router.get(f"{BASE}/new")
-def new_page(request: Request, user: User) -> Response:
-    if refused := _refused(request, user):
-        return refused
+def new_page(request: Request, user: ContentStaff) -> Response:
     return _edit_page(request, user, None, GuidanceForm(ages="0-5", area="national"), new=True)
 
 
 @router.post(f"{BASE}/new")
-def create_page(request: Request, fields: Fields, user: User) -> Response:
-    if refused := _refused(request, user):
-        return refused
-    if not csrf_ok(request, fields):
-        return _forged(request)
+def create_page(request: Request, user: ContentStaff, fields: ContentForm) -> Response:
     form = GuidanceForm.from_post(fields, first(fields, "doc_id").strip()[:80])
     try:
         guidance.save(form, 0, user, new=True)
@@ -110,9 +84,7 @@ def create_page(request: Request, fields: Fields, user: User) -> Response:
 
 
 @router.get(f"{BASE}/gaps")
-def content_gaps(request: Request, user: User, weeks: str = "12", area: str = "") -> Response:
-    if refused := _refused(request, user):
-        return refused
+def content_gaps(request: Request, user: ContentStaff, weeks: str = "12", area: str = "") -> Response:
     weeks_n = min(max(int(weeks), 1), 52) if weeks.strip().isdigit() and len(weeks) < 4 else 12
     area = area if area in AREAS or area == "none" else ""
     report = gaps_report(weeks_n, area or None)
@@ -134,18 +106,12 @@ def _signposting_page(request: Request, user: StaffUser, form: signposting.Signp
 
 
 @router.get(f"{BASE}/signposting")
-def signposting_page(request: Request, user: User, done: str = "") -> Response:
-    if refused := _refused(request, user):
-        return refused
+def signposting_page(request: Request, user: ContentStaff, done: str = "") -> Response:
     return _signposting_page(request, user, message=DONE.get(done, ""))
 
 
 @router.post(f"{BASE}/signposting/{{action}}")
-def signposting_action(request: Request, action: str, fields: Fields, user: User) -> Response:
-    if refused := _refused(request, user):
-        return refused
-    if not csrf_ok(request, fields):
-        return _forged(request)
+def signposting_action(request: Request, action: str, user: ContentStaff, fields: ContentForm) -> Response:
     lock, back = _lock(fields), f"{BASE}/signposting"
     form = None
     try:
@@ -178,9 +144,7 @@ def signposting_action(request: Request, action: str, fields: Fields, user: User
 
 
 @router.get(f"{BASE}/signposting/history")
-def signposting_history(request: Request, user: User) -> Response:
-    if refused := _refused(request, user):
-        return refused
+def signposting_history(request: Request, user: ContentStaff) -> Response:
     return page(request, "editor/history.html", _ctx(user, f"{BASE}/signposting", doc_id=SIGNPOSTING_ID,
                                                      title="Safety signposting", back=f"{BASE}/signposting",
                                                      entries=guidance.history(SIGNPOSTING_ID, signposting.as_text),
@@ -190,19 +154,13 @@ def signposting_history(request: Request, user: User) -> Response:
 # ---- directory ------------------------------------------------------------------------------------------
 
 @router.get(f"{BASE}/directory")
-def directory_page(request: Request, user: User) -> Response:
-    if refused := _refused(request, user):
-        return refused
+def directory_page(request: Request, user: ContentStaff) -> Response:
     return page(request, "editor/directory.html", _ctx(user, f"{BASE}/directory", form={}, errors={}, report=None,
                                                        pilot_areas=AREAS))
 
 
 @router.post(f"{BASE}/directory")
-def directory_import(request: Request, fields: Fields, user: User) -> Response:
-    if refused := _refused(request, user):
-        return refused
-    if not csrf_ok(request, fields):
-        return _forged(request)
+def directory_import(request: Request, user: ContentStaff, fields: ContentForm) -> Response:
     form = {name: first(fields, name)[:600] for name in ("area", "source", "url")}
     errors: dict[str, str] = {}
     report, status_code = None, 200
@@ -240,23 +198,8 @@ def _state_or_404(request: Request, user: StaffUser, doc_id: str) -> guidance.Pa
         return _not_allowed(request, user, exc, BASE)
 
 
-def _posted_page_state(
-    request: Request, user: StaffUser | None, fields: dict[str, list[str]], doc_id: str
-) -> guidance.PageState | Response:
-    """The checks every form post on a page makes, in order: signed in with a content role, a genuine form,
-    a page that exists. Returns the page's state, or the response that refuses the post."""
-    if refused := _refused(request, user):
-        return refused
-    if not csrf_ok(request, fields):
-        return _forged(request)
-    assert user is not None  # _refused answered for a signed-out visitor
-    return _state_or_404(request, user, doc_id)
-
-
 @router.get(f"{BASE}/{{doc_id}}")
-def edit_page(request: Request, doc_id: str, user: User, done: str = "", question: str = "", question_area: str = "") -> Response:
-    if refused := _refused(request, user):
-        return refused
+def edit_page(request: Request, doc_id: str, user: ContentStaff, done: str = "", question: str = "", question_area: str = "") -> Response:
     state = _state_or_404(request, user, doc_id)
     if isinstance(state, Response):
         return state
@@ -272,8 +215,8 @@ def edit_page(request: Request, doc_id: str, user: User, done: str = "", questio
 
 
 @router.post(f"{BASE}/{{doc_id}}/save")
-def save_page(request: Request, doc_id: str, fields: Fields, user: User) -> Response:
-    state = _posted_page_state(request, user, fields, doc_id)
+def save_page(request: Request, doc_id: str, user: ContentStaff, fields: ContentForm) -> Response:
+    state = _state_or_404(request, user, doc_id)
     if isinstance(state, Response):
         return state
     form = GuidanceForm.from_post(fields, state.doc_id)
@@ -296,8 +239,8 @@ _ACTIONS = {"submit": "submitted", "approve": "published", "send-back": "sent_ba
 
 
 @router.post(f"{BASE}/{{doc_id}}/{{action}}")
-def page_action(request: Request, doc_id: str, action: str, fields: Fields, user: User) -> Response:
-    state = _posted_page_state(request, user, fields, doc_id)
+def page_action(request: Request, doc_id: str, action: str, user: ContentStaff, fields: ContentForm) -> Response:
+    state = _state_or_404(request, user, doc_id)
     if isinstance(state, Response):
         return state
     if action not in _ACTIONS:
@@ -326,9 +269,7 @@ def page_action(request: Request, doc_id: str, action: str, fields: Fields, user
 
 
 @router.get(f"{BASE}/{{doc_id}}/history")
-def page_history(request: Request, doc_id: str, user: User) -> Response:
-    if refused := _refused(request, user):
-        return refused
+def page_history(request: Request, doc_id: str, user: ContentStaff) -> Response:
     state = _state_or_404(request, user, doc_id)
     if isinstance(state, Response):
         return state
@@ -338,11 +279,7 @@ def page_history(request: Request, doc_id: str, user: User) -> Response:
 
 
 @router.post(f"{BASE}/{{doc_id}}/versions/{{number}}/restore")
-def restore_version(request: Request, doc_id: str, number: int, fields: Fields, user: User) -> Response:
-    if refused := _refused(request, user):
-        return refused
-    if not csrf_ok(request, fields):
-        return _forged(request)
+def restore_version(request: Request, doc_id: str, number: int, user: ContentStaff, fields: ContentForm) -> Response:
     try:
         workflow.restore(doc_id[:80], number, _lock(fields), user)
     except workflow.Conflict as exc:

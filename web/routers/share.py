@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from assistant.config import AREAS
+from core.areas import AREAS
 from assistant.handoffs import drafts, forms
 from assistant.handoffs.choices import form_choices, hubs_in, recipient
-from assistant.handoffs.consent import wording
+from assistant.handoffs.consent import ConsentNotGiven, check_given, wording
 from assistant.handoffs.prefill import prefill
 from assistant.handoffs.service import HandoffNotFound, HandoffView, HandoffWithdrawn, create_handoff, for_parent, withdraw
 from assistant.handoffs.summary import answer_rows
@@ -97,11 +97,10 @@ def send_story(request: Request, fields: Fields) -> Response:
         return opened
     answers, key = opened
     consent = wording(answers["area"], answers["hub"])
-    if first(fields, "consent") != "yes":
-        return _consent(request, answers, key, consent.error_missing, 422)
-    if first(fields, "consent_version") != consent.version:
-        return _consent(request, answers, key, "We have changed these words since you opened the page. "
-                        "Read them again, and tick the box if you agree", 409)
+    try:
+        check_given(consent, first(fields, "consent") == "yes", first(fields, "consent_version"))
+    except ConsentNotGiven as exc:
+        return _consent(request, answers, key, str(exc), exc.status)
     created = create_handoff(answers, key, consent)
     # Post/redirect/get: a refresh shows the same confirmation and never sends twice.
     return no_store(RedirectResponse(f"/my-story/{created.token}?sent=1", status_code=303))

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from assistant.config import get_settings
-from assistant.handoffs import audit, export
+from core.settings import get_settings
+from assistant.handoffs import export
+from core import audit
 from assistant.handoffs.choices import all_hubs, form_choices, hub_label, label
-from assistant.handoffs.models import StaffUser, utcnow
+from core.staff import StaffUser, utcnow
 from assistant.handoffs.service import HandoffNotFound
-from assistant.handoffs.staff import casework, oidc, sessions, throttle, users
+from assistant.handoffs.staff import casework, sessions, throttle, users
+from web import oidc
 from assistant.handoffs.summary import answer_rows
-from web.handoff_web import csrf_ok, first, form_fields, no_store, page, problem
+from web.deps import Admin, MaybeStaff, Staff, StaffForm
+from web.handoff_web import first, no_store, page, problem
 from web.templating import AREA_LABELS, templates
 
 router = APIRouter(include_in_schema=False)
-Fields = Annotated[dict[str, list[str]], Depends(form_fields)]
 
 
 def _age(when: dt.datetime) -> str:
@@ -35,13 +37,6 @@ def _age(when: dt.datetime) -> str:
 templates.env.filters.update(age=_age, hub_label=hub_label, concern_label=lambda code: label("concerns", code))
 
 
-def current_user(request: Request) -> StaffUser | None:
-    return sessions.user_for(request.cookies.get(sessions.COOKIE_NAME))
-
-
-User = Annotated[StaffUser | None, Depends(current_user)]
-
-
 def _sign_in_page(request: Request, status_code: int = 200, error: str = "", username: str = "") -> Response:
     errors = {"username": error} if error else {}
     summary = [{"field_id": "username", "message": error}] if error else []
@@ -49,31 +44,18 @@ def _sign_in_page(request: Request, status_code: int = 200, error: str = "", use
                                                 "user": None, "oidc": oidc.configured()}, status_code)
 
 
-def _forged(request: Request) -> Response:
-    return problem(request, 403, "This form has expired", "For your security, we could not accept this form. "
-                   "Go back, refresh the page and try again.", ("/staff", "Back to staff pages"))
-
-
 def _not_found(request: Request, user: StaffUser) -> Response:
     return page(request, "share/problem.html", {"user": user, "heading": "Request not found", "link": ("/staff/handoffs", "All requests"),
                                                 "message": "There is no request with that reference that you can see."}, 404)
 
 
-def _home(user: StaffUser) -> str:
-    if user.role == "content":  # editors and approvers with no casework
-        return "/staff/content"
-    return "/staff/users" if user.role == "admin" else "/staff/handoffs"
-
-
 @router.get("/staff")
-def staff_home(request: Request, user: User) -> Response:
-    return RedirectResponse(_home(user), 303) if user else _sign_in_page(request)
+def staff_home(request: Request, user: MaybeStaff) -> Response:
+    return RedirectResponse(users.home_page(user), 303) if user else _sign_in_page(request)
 
 
 @router.post("/staff/sign-in")
-def sign_in(request: Request, fields: Fields) -> Response:
-    if not csrf_ok(request, fields):
-        return _forged(request)
+def sign_in(request: Request, fields: StaffForm) -> Response:
     username, password = first(fields, "username").strip()[:80], first(fields, "password")[:1000]
     address = request.client.host if request.client else "unknown"
     if throttle.is_locked(username, address):
@@ -82,7 +64,7 @@ def sign_in(request: Request, fields: Fields) -> Response:
     if user is None:
         throttle.record_failure(username, address)
         return _sign_in_page(request, 401, "Enter a correct username and password", username)
-    return _start_session(request, RedirectResponse(_home(user), 303), sessions.start(user.id))
+    return _start_session(request, RedirectResponse(users.home_page(user), 303), sessions.start(user.id))
 
 
 def _start_session(request: Request, response: Response, token: str) -> Response:
@@ -112,16 +94,14 @@ async def oidc_callback(request: Request) -> Response:
         return oidc.clear_flow(request, refused)
     # A page, not a redirect: browsers do not send a SameSite=Strict cookie on a redirect that began at the
     # provider's site, so the next page must be reached from ours.
-    done = page(request, "share/problem.html", {"heading": "You are signed in", "link": (_home(user), "Continue"),
+    done = page(request, "share/problem.html", {"heading": "You are signed in", "link": (users.home_page(user), "Continue"),
                                                 "message": f"You are signed in as {user.username}.", "user": None})
     token = await run_in_threadpool(sessions.start, user.id)
     return oidc.clear_flow(request, _start_session(request, done, token))
 
 
 @router.post("/staff/sign-out")
-def sign_out(request: Request, fields: Fields, user: User) -> Response:
-    if not csrf_ok(request, fields):
-        return _forged(request)
+def sign_out(request: Request, fields: StaffForm) -> Response:
     sessions.end(request.cookies.get(sessions.COOKIE_NAME))
     response = RedirectResponse("/staff", 303)
     response.delete_cookie(sessions.COOKIE_NAME, path="/staff")
@@ -129,9 +109,7 @@ def sign_out(request: Request, fields: Fields, user: User) -> Response:
 
 
 @router.get("/staff/handoffs")
-def queue(request: Request, user: User, status: str = "", concern: str = "") -> Response:
-    if user is None:
-        return RedirectResponse("/staff", 303)
+def queue(request: Request, user: Staff, status: str = "", concern: str = "") -> Response:
     status = status if status in casework.STATUSES else ""
     concern = concern if concern in form_choices()["concerns"] else ""
     scope = ", ".join(hub_label(h) for h in user.hubs) if user.role == "hub_staff" else AREA_LABELS.get(user.area or "", "no area")
@@ -155,48 +133,36 @@ def _detail(request: Request, user: StaffUser, reference: str, status_code: int 
 
 
 @router.get("/staff/handoffs/{reference}")
-def handoff_detail(request: Request, reference: str, user: User, done: str = "") -> Response:
-    if user is None:
-        return RedirectResponse("/staff", 303)
+def handoff_detail(request: Request, reference: str, user: Staff, done: str = "") -> Response:
     messages = {"status": "The status has been changed.", "note": "Your note has been added."}
     return _detail(request, user, reference, message=messages.get(done, ""))
 
 
-@router.post("/staff/handoffs/{reference}/status")
-def change_status(request: Request, reference: str, fields: Fields, user: User) -> Response:
-    if user is None:
-        return RedirectResponse("/staff", 303)
-    if not csrf_ok(request, fields):
-        return _forged(request)
+def _casework_post(request: Request, user: StaffUser, reference: str, change: Callable[[], object], done: str) -> Response:
+    """Run one change to a request; a refusal is shown beside the field it is about."""
     try:
-        casework.change_status(user, reference[:9], first(fields, "action"), first(fields, "reason"))
+        change()
     except HandoffNotFound:
         return _not_found(request, user)
     except casework.NotAllowed as exc:
-        field = "reason" if first(fields, "action") == "decline" else "status-tag"
-        return _detail(request, user, reference, 422 if field == "reason" else 409, {field: str(exc)})
-    return RedirectResponse(f"/staff/handoffs/{reference[:9]}?done=status", 303)
+        return _detail(request, user, reference, exc.status, {exc.field: str(exc)})
+    return RedirectResponse(f"/staff/handoffs/{reference[:9]}?done={done}", 303)
+
+
+@router.post("/staff/handoffs/{reference}/status")
+def change_status(request: Request, reference: str, user: Staff, fields: StaffForm) -> Response:
+    return _casework_post(request, user, reference, lambda: casework.change_status(
+        user, reference[:9], first(fields, "action"), first(fields, "reason")), "status")
 
 
 @router.post("/staff/handoffs/{reference}/notes")
-def add_note(request: Request, reference: str, fields: Fields, user: User) -> Response:
-    if user is None:
-        return RedirectResponse("/staff", 303)
-    if not csrf_ok(request, fields):
-        return _forged(request)
-    try:
-        casework.add_note(user, reference[:9], first(fields, "note"))
-    except HandoffNotFound:
-        return _not_found(request, user)
-    except casework.NotAllowed as exc:
-        return _detail(request, user, reference, 422, {"note": str(exc)})
-    return RedirectResponse(f"/staff/handoffs/{reference[:9]}?done=note", 303)
+def add_note(request: Request, reference: str, user: Staff, fields: StaffForm) -> Response:
+    return _casework_post(request, user, reference, lambda: casework.add_note(user, reference[:9], first(fields, "note")),
+                          "note")
 
 
 @router.get("/staff/handoffs/{reference}/export/{fmt}")
-def export_handoff(request: Request, reference: str, fmt: str, user: User) -> Response:
-    if user is None:
-        return RedirectResponse("/staff", 303)
+def export_handoff(request: Request, reference: str, fmt: str, user: Staff) -> Response:
     if fmt not in ("json", "csv", "print"):
         return problem(request, 404, "Page not found", "You can export as print, json or csv.")
     try:
@@ -211,25 +177,13 @@ def export_handoff(request: Request, reference: str, fmt: str, user: User) -> Re
     return no_store(Response(body, media_type=media, headers=headers))
 
 
-def _admin_only(request: Request, user: StaffUser | None) -> Response | None:
-    if user is None:
-        return RedirectResponse("/staff", 303)
-    if user.role != "admin":
-        return page(request, "share/problem.html", {"user": user, "heading": "You cannot see this page", "link": None,
-                                                    "message": "Only administrators can see this page."}, 403)
-    return None
-
-
 @router.get("/staff/audit")
-def audit_trail(request: Request, user: User) -> Response:
-    if refused := _admin_only(request, user):
-        return refused
+def audit_trail(request: Request, user: Admin) -> Response:
     return page(request, "staff/audit.html", {"user": user, "nav": "/staff/audit", "events": audit.recent()})
 
 
 def _users_page(request: Request, user: StaffUser, status_code: int = 200, form: dict | None = None,
-                error: str = "", message: str = "") -> Response:
-    field = next((f for f in ("password", "role", "hub", "area") if f in error.lower()), "username") if error else ""
+                error: str = "", field: str = "", message: str = "") -> Response:
     return page(request, "staff/users.html", {
         "user": user, "nav": "/staff/users", "users": users.list_users(), "form": form or {}, "message": message,
         "errors": {field: error} if error else {}, "error_summary": [{"field_id": field, "message": error}] if error else [],
@@ -238,33 +192,25 @@ def _users_page(request: Request, user: StaffUser, status_code: int = 200, form:
 
 
 @router.get("/staff/users")
-def list_users(request: Request, user: User) -> Response:
-    return _admin_only(request, user) or _users_page(request, user)
+def list_users(request: Request, user: Admin) -> Response:
+    return _users_page(request, user)
 
 
 @router.post("/staff/users")
-def create_user(request: Request, fields: Fields, user: User) -> Response:
-    if refused := _admin_only(request, user):
-        return refused
-    if not csrf_ok(request, fields):
-        return _forged(request)
+def create_user(request: Request, user: Admin, fields: StaffForm) -> Response:
     form = {name: first(fields, name).strip() for name in ("username", "role", "hub", "area")}
     try:
         users.create_user(form["username"], first(fields, "password"), form["role"], [form["hub"]] if form["hub"] else [],
                           form["area"] or None, by=casework.actor(user))
     except users.InvalidUser as exc:
-        return _users_page(request, user, 422, form, str(exc))
+        return _users_page(request, user, exc.status, form, str(exc), exc.field)
     return _users_page(request, user, message=f"Account {form['username']} added.")
 
 
 @router.post("/staff/users/{user_id}/active")
-def set_active(request: Request, user_id: int, fields: Fields, user: User) -> Response:
-    if refused := _admin_only(request, user):
-        return refused
-    if not csrf_ok(request, fields):
-        return _forged(request)
+def set_active(request: Request, user_id: int, user: Admin, fields: StaffForm) -> Response:
     try:
         users.set_active(user_id, first(fields, "active") == "yes", by=casework.actor(user))
     except users.InvalidUser as exc:
-        return _users_page(request, user, 404, error=str(exc))
+        return _users_page(request, user, exc.status, error=str(exc), field=exc.field)
     return RedirectResponse("/staff/users", 303)

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.database import session_scope
-from assistant.handoffs import audit
+from core.database import session_scope
+from core import audit
+from core.errors import FieldError
 from assistant.handoffs.choices import form_choices
-from assistant.handoffs.encryption import decrypt_json, encrypt_json
-from assistant.handoffs.models import Handoff, HandoffNote, StaffUser, utcnow
+from core.encryption import decrypt_json, encrypt_json
+from assistant.handoffs.models import Handoff, HandoffNote, utcnow
+from core.staff import StaffUser
 from assistant.handoffs.service import HandoffNotFound, HandoffView, aware, to_view
 from assistant.handoffs.staff.scope import visible_to
 
@@ -27,8 +29,8 @@ TRANSITIONS = {
 MAX_NOTE_CHARS = 2000
 
 
-class NotAllowed(ValueError):
-    """A status change or note that cannot happen now; the message says why."""
+class NotAllowed(FieldError):
+    """A status change or note that cannot happen now; the message says why, and which field it is about."""
 
 
 @dataclass
@@ -91,13 +93,15 @@ def read_for_export(user: StaffUser, reference: str, fmt: str) -> HandoffView:
 def change_status(user: StaffUser, reference: str, action: str, reason: str = "") -> str:
     with session_scope() as session:
         handoff = _in_scope(session, user, reference)
+        # A declined request is refused beside the reason field; any other change beside the status (a conflict).
+        field, status = ("reason", 422) if action == "decline" else ("status-tag", 409)
         if action not in TRANSITIONS:
-            raise NotAllowed("Choose accept, decline or close")
+            raise NotAllowed("Choose accept, decline or close", field, status)
         allowed_from, new_status = TRANSITIONS[action]
         if handoff.status not in allowed_from:
-            raise NotAllowed(f"You cannot {action} a request that is {handoff.status}")
+            raise NotAllowed(f"You cannot {action} a request that is {handoff.status}", field, status)
         if action == "decline" and reason not in form_choices()["decline_reasons"]:
-            raise NotAllowed("Select why you are declining this request")
+            raise NotAllowed("Select why you are declining this request", field, status)
         detail = f"{handoff.status} -> {new_status}" + (f" reason={reason}" if action == "decline" else "")
         handoff.status = new_status
         if action == "decline":
@@ -113,12 +117,12 @@ def change_status(user: StaffUser, reference: str, action: str, reason: str = ""
 def add_note(user: StaffUser, reference: str, text: str) -> None:
     text = text.replace("\r\n", "\n").strip()
     if not text:
-        raise NotAllowed("Enter a note")
+        raise NotAllowed("Enter a note", "note")
     if len(text) > MAX_NOTE_CHARS:
-        raise NotAllowed(f"A note must be {MAX_NOTE_CHARS:,} characters or fewer. You have written {len(text):,}.")
+        raise NotAllowed(f"A note must be {MAX_NOTE_CHARS:,} characters or fewer. You have written {len(text):,}.", "note")
     with session_scope() as session:
         handoff = _in_scope(session, user, reference)
         if handoff.status == "withdrawn":
-            raise NotAllowed("The parent has withdrawn this request, so you cannot add notes")
+            raise NotAllowed("The parent has withdrawn this request, so you cannot add notes", "note")
         session.add(HandoffNote(handoff_id=handoff.id, author_id=user.id, body_encrypted=encrypt_json(text)))
         audit.record(session, actor(user), "note_added", reference)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false
 
-from assistant.handoffs.models import Handoff, StaffUser
+from assistant.handoffs.models import Handoff
+from core.staff import StaffUser
 
 
 def visible_to(user: StaffUser) -> ColumnElement[bool]:

@@ -7,10 +7,11 @@ import secrets
 
 from sqlalchemy import delete, select
 
-from assistant.config import get_settings
-from assistant.database import session_scope
+from core.settings import get_settings
+from core.database import session_scope
 from assistant.handoffs.drafts import token_hash
-from assistant.handoffs.models import StaffSession, StaffUser, utcnow
+from assistant.handoffs.models import utcnow
+from core.staff import StaffSession, StaffUser
 from assistant.handoffs.service import aware
 
 COOKIE_NAME = "fh_staff"

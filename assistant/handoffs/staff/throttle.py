@@ -6,7 +6,7 @@ import threading
 import time
 from collections import defaultdict, deque
 
-from assistant.config import get_settings
+from core.settings import get_settings
 
 _failures: dict[str, deque[float]] = defaultdict(deque)
 _lock = threading.Lock()

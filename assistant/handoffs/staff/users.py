@@ -7,11 +7,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
-from assistant.config import AREAS
-from assistant.database import session_scope
-from assistant.handoffs import audit
+from core.areas import AREAS
+from core.database import session_scope
+from core import audit
+from core.errors import FieldError
 from assistant.handoffs.choices import all_hubs
-from assistant.handoffs.models import StaffUser
+from core.staff import StaffUser
 
 ROLES = ("hub_staff", "area_manager", "admin")
 CAPABILITIES = ("editor", "approver")
@@ -21,7 +22,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 
 
-class InvalidUser(ValueError):
+class InvalidUser(FieldError):
     pass
 
 
@@ -29,10 +30,10 @@ def split_roles(names: list[str]) -> tuple[str, list[str]]:
     """`--role editor --role approver` style lists: (casework role or "content", capabilities)."""
     unknown = [n for n in names if n not in ROLES + CAPABILITIES]
     if unknown or not names:
-        raise InvalidUser(f"The role must be one of: {', '.join(ROLES + CAPABILITIES)}")
+        raise InvalidUser(f"The role must be one of: {', '.join(ROLES + CAPABILITIES)}", "role")
     casework = list(dict.fromkeys(n for n in names if n in ROLES))
     if len(casework) > 1:
-        raise InvalidUser(f"A person can have only one of: {', '.join(ROLES)}")
+        raise InvalidUser(f"A person can have only one of: {', '.join(ROLES)}", "role")
     return (casework[0] if casework else CONTENT_ONLY), [c for c in CAPABILITIES if c in names]
 
 
@@ -40,31 +41,31 @@ def check_new_user(username: str, password: str, role: str, hubs: list[str], are
                    capabilities: list[str] | tuple[str, ...] = ()) -> str | None:
     """The area the account covers; raises InvalidUser with a message an admin understands."""
     if not username or len(username) > 80 or not username.replace(".", "").replace("-", "").replace("_", "").replace("@", "").isalnum():
-        raise InvalidUser("Enter a username of up to 80 letters, numbers, dots, dashes or @")
+        raise InvalidUser("Enter a username of up to 80 letters, numbers, dots, dashes or @", "username")
     if len(password) < MIN_PASSWORD_CHARS:
-        raise InvalidUser(f"The password must be at least {MIN_PASSWORD_CHARS} characters")
+        raise InvalidUser(f"The password must be at least {MIN_PASSWORD_CHARS} characters", "password")
     if any(c not in CAPABILITIES for c in capabilities):
-        raise InvalidUser(f"Content roles must be from: {', '.join(CAPABILITIES)}")
+        raise InvalidUser(f"Content roles must be from: {', '.join(CAPABILITIES)}", "role")
     if role == CONTENT_ONLY:
         if not capabilities:
-            raise InvalidUser(f"The role must be one of: {', '.join(ROLES + CAPABILITIES)}")
+            raise InvalidUser(f"The role must be one of: {', '.join(ROLES + CAPABILITIES)}", "role")
         if hubs or area:
-            raise InvalidUser("Only hub_staff have hubs, and only area_manager have an area")
+            raise InvalidUser("Only hub_staff have hubs, and only area_manager have an area", "hub")
         return None
     if role not in ROLES:
-        raise InvalidUser(f"The role must be one of: {', '.join(ROLES)}")
+        raise InvalidUser(f"The role must be one of: {', '.join(ROLES)}", "role")
     known = all_hubs()
     if role == "hub_staff":
         if not hubs or any(h not in known for h in hubs):
-            raise InvalidUser(f"hub_staff need one or more hubs from: {', '.join(sorted(known))}")
+            raise InvalidUser(f"hub_staff need one or more hubs from: {', '.join(sorted(known))}", "hub")
         areas = {known[h].area for h in hubs}
         if len(areas) != 1 or (area and area not in areas):
-            raise InvalidUser("All of a person's hubs must be in one area")
+            raise InvalidUser("All of a person's hubs must be in one area", "hub")
         return areas.pop()
     if role == "area_manager" and area not in AREAS:
-        raise InvalidUser(f"area_manager need an area from: {', '.join(AREAS)}")
+        raise InvalidUser(f"area_manager need an area from: {', '.join(AREAS)}", "area")
     if hubs:
-        raise InvalidUser("Only hub_staff have hubs")
+        raise InvalidUser("Only hub_staff have hubs", "hub")
     return area if role == "area_manager" else None
 
 
@@ -73,7 +74,7 @@ def create_user(username: str, password: str, role: str, hubs: list[str], area: 
     area = check_new_user(username, password, role, hubs, area, capabilities)
     with session_scope() as session:
         if session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
-            raise InvalidUser(f"There is already a user called {username}")
+            raise InvalidUser(f"There is already a user called {username}", "username")
         user = StaffUser(username=username, password_hash=_hasher.hash(password), role=role, hubs=hubs, area=area,
                          capabilities=list(capabilities))
         session.add(user)
@@ -106,10 +107,13 @@ def set_active(user_id: int, active: bool, by: str) -> None:
     with session_scope() as session:
         user = session.get(StaffUser, user_id)
         if user is None:
-            raise InvalidUser("There is no such user")
+            raise InvalidUser("There is no such user", "username", 404)
         user.active = active
         audit.record(session, by, "user_reactivated" if active else "user_deactivated", detail=f"user={user.username}")
 
 
-def can(user: StaffUser | None, capability: str) -> bool:
-    return bool(user and user.active and capability in (user.capabilities or []))
+def home_page(user: StaffUser) -> str:
+    """Where a person lands after signing in: their own kind of work."""
+    if user.role == CONTENT_ONLY:  # editors and approvers with no casework
+        return "/staff/content"
+    return "/staff/users" if user.role == "admin" else "/staff/handoffs"

@@ -26,9 +26,6 @@ def export(directory: Path) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from assistant.database import create_tables
-
-    create_tables()
     count = export(Path(args.directory))
     print(f"Wrote {count} published guidance pages to {args.directory}")
     return 0

@@ -6,14 +6,12 @@ import argparse
 
 from tqdm import tqdm
 
-from assistant.config import AREAS
-from assistant.database import create_tables
+from core.areas import AREAS
 from knowledge_base.directory.fetch import FeedError, load_feed
 from knowledge_base.directory.importer import import_records
 
 
 def run_import(args: argparse.Namespace) -> int:
-    create_tables()
     try:
         with tqdm(desc="fetching", unit=" services", disable=args.quiet) as bar:
             records = load_feed(args.source, progress=bar.update)

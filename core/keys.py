@@ -10,9 +10,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from assistant.config import get_settings
+from core.settings import get_settings
 
-log = logging.getLogger("assistant.handoffs.keys")
+log = logging.getLogger("core.keys")
 
 
 def _dev_file(name: str, make: callable) -> str:  # type: ignore[valid-type]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from assistant.config import get_settings
+from core.settings import get_settings
 
 
 def configure_logging() -> None:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from assistant.config import get_settings
+from core.settings import get_settings
 
 
 class Base(DeclarativeBase):
@@ -42,13 +42,6 @@ def engine_for(url: str) -> Engine:
 
 def get_engine() -> Engine:
     return engine_for(get_settings().sqlalchemy_url)
-
-
-def create_tables() -> None:
-    # Import every model module so its tables are registered on Base.metadata.
-    import assistant.models  # noqa: F401
-
-    Base.metadata.create_all(get_engine())
 
 
 @contextmanager

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.database import session_scope
-from assistant.handoffs.models import AuditEvent
+from core.database import session_scope
+from core.staff import AuditEvent
 
 ACTIONS = {
     "created", "viewed", "status_changed", "note_added", "exported", "withdrawn_deleted", "retention_deleted",

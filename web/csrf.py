@@ -7,7 +7,7 @@ import secrets
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from assistant.handoffs.keys import secret_key
+from core.keys import secret_key
 
 COOKIE_NAME = "fh_csrf"
 MAX_AGE_SECONDS = 12 * 3600

@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import and_, or_, select
 
-from assistant.config import get_settings
+from core.settings import get_settings
 from assistant.conversations import ConversationRecord, TurnRecord
-from assistant.database import session_scope
-from knowledge_base.embeddings import embed
+from core.database import session_scope
+from core.embeddings import embed
+from core.thresholds import CONTENT_GAPS
 
 GAP_STATUSES = ("unanswerable", "clarification")
-LOW_CONFIDENCE_MARGIN = 0.1  # answered, but with a best match this close to the answer threshold
-GROUP_SIMILARITY = 0.6  # questions at least this similar (cosine) are treated as the same gap
+LOW_CONFIDENCE_MARGIN = CONTENT_GAPS["low_confidence_margin"]
+GROUP_SIMILARITY = CONTENT_GAPS["group_similarity"]
 MAX_TURNS = 2000
 MAX_EXAMPLES = 5
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.config import get_settings
+from core.settings import get_settings
 
 _encode_lock = threading.Lock()
 

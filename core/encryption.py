@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from assistant.handoffs.keys import encryption_keys
+from core.keys import encryption_keys
 
 __all__ = ["encrypt_json", "decrypt_json", "InvalidToken", "cipher"]
 

@@ -6,9 +6,6 @@ import argparse
 import getpass
 import sys
 
-from assistant.database import create_tables
-
-
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -20,8 +17,6 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def _create_user(args: argparse.Namespace) -> int:
     from assistant.handoffs.staff.users import InvalidUser, create_user, split_roles
-
-    create_tables()
     try:
         role, capabilities = split_roles(args.role)
         user_id = create_user(args.username, _read_password(args), role, args.hub or [], args.area, by="cli",
@@ -35,8 +30,6 @@ def _create_user(args: argparse.Namespace) -> int:
 
 def _list_users(_args: argparse.Namespace) -> int:
     from assistant.handoffs.staff.users import list_users
-
-    create_tables()
     for user in list_users():
         scope = ",".join(user.hubs) or user.area or "-"
         roles = "+".join([user.role, *(user.capabilities or [])]) if user.capabilities else user.role
@@ -46,8 +39,6 @@ def _list_users(_args: argparse.Namespace) -> int:
 
 def _purge(_args: argparse.Namespace) -> int:
     from assistant.handoffs.retention import purge
-
-    create_tables()
     report = purge()
     print(f"Deleted {report.closed_deleted} closed and {report.withdrawn_deleted} withdrawn handoffs "
           f"past retention, and {report.sessions_deleted} expired staff sessions.")

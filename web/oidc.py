@@ -20,11 +20,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from assistant.config import Settings, get_settings
-from assistant.database import session_scope
-from assistant.handoffs import audit
-from assistant.handoffs.keys import secret_key
-from assistant.handoffs.models import StaffUser
+from core.settings import Settings, get_settings
+from core.database import session_scope
+from core import audit
+from core.keys import secret_key
+from core.staff import StaffUser
 
 log = logging.getLogger("assistant.handoffs.oidc")
 
