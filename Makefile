@@ -9,10 +9,19 @@ CHROMIUM := /usr/bin/chromium
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
+export MODEL_CACHE_DIR ?= $(CURDIR)/var/cache
 
 .PHONY: install run test eval benchmark index browser clean
 
-install: $(PY_STAMP) $(ASSETS)
+MODELS := var/cache/.trained
+
+install: $(PY_STAMP) $(ASSETS) $(MODELS)
+
+# The learned safety routers, trained from the project's own labelled lines (seeded; cached by a digest of
+# their inputs under var/cache, which the tests share through MODEL_CACHE_DIR).
+$(MODELS): $(PY_STAMP) $(wildcard guardrails/safety/data/training/*.jsonl) guardrails/safety/data/training.yaml guardrails/safety/data/exemplars.yaml guardrails/safety/data/learned.yaml
+	MODEL_CACHE_DIR=$(CURDIR)/var/cache $(PY) -m assistant train
+	touch $@
 
 $(PY_STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)

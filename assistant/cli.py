@@ -10,6 +10,7 @@ from collections.abc import Sequence
 COMMAND_MODULES: list[str] = [
     "assistant.commands.serve",
     "assistant.commands.index",
+    "assistant.commands.train",
     "assistant.evaluation",
     "assistant.commands.directory",
     "assistant.commands.handoffs",

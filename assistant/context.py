@@ -27,6 +27,8 @@ class TurnContext:
     search_query: str = ""
     query: ServiceQuery | None = None  # what the directory needs, read once from the redacted text (stages/parse)
     handoff_offered: bool = False
+    english: bool = True  # False when the message is clearly in another language
+    urgent_help: list[str] = field(default_factory=list)  # urgent routes whose help is shown before the answer
     ended: bool = False
 
     def end(self, status: str, route: str, answer: str) -> None:

@@ -53,4 +53,5 @@ def run(ctx: TurnContext, pipeline: list[Stage] | None = None) -> TurnContext:
             log.debug("stage=%s ms=%.2f", stage_name(stage), (time.perf_counter() - started) * 1000)
         if ctx.ended:
             break
+    route_safety.finish(ctx)
     return ctx

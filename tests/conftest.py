@@ -29,6 +29,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # Every test run gets its own data directory, so tests never touch ./var or each other.
     base = Path(tempfile.mkdtemp(prefix="fh-test-"))
     os.environ["VAR_DIR"] = str(base / "var")
+    # Trained safety routers are shared with `make install` (var/cache), so no test server retrains them.
+    os.environ.setdefault("MODEL_CACHE_DIR", str(ROOT / "var" / "cache"))
     os.environ.setdefault("CHAT_RATE_LIMIT", "100000/minute")
     os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
     os.environ.setdefault("HANDOFF_ENCRYPTION_KEY", "")

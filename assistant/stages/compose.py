@@ -20,7 +20,9 @@ def stage(ctx: TurnContext) -> None:
     best, settings = best_section(ctx), get_settings()
     if best is None or best.similarity < (settings.answer_threshold_agreed if best.agreed else settings.answer_threshold):
         # Never guess: point to people who can help, and offer tell-it-once.
-        ctx.status, ctx.answer, ctx.handoff_offered = "unanswerable", message("unanswerable"), True
+        # In another language, nothing here can read the worry yet: the urgent numbers come with the reply.
+        ctx.status, ctx.handoff_offered = "unanswerable", True
+        ctx.answer = message("unanswerable" if ctx.english else "unanswerable_other_language")
         return
     ctx.retrieved = [best, *(c for c in ctx.retrieved if c is not best)]  # later stages read the answer's section first
     ctx.answer = trim_section(best.text, ctx.search_query)

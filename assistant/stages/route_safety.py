@@ -15,8 +15,22 @@ def stage(ctx: TurnContext) -> None:
     previous = ctx.history[-1] if ctx.history else None
     # ctx.message is only read for smuggled tag characters, which normalise has already removed from ctx.text.
     verdict = classify_turn(ctx.text, previous, raw=ctx.message)
-    if verdict.route in SIGNPOSTED:
+    ctx.english = verdict.english
+    if verdict.urgent:
+        # Every urgent route found gets its help, in order: two routes at once never lose either's numbers.
+        ctx.end("signposted", verdict.route, "\n\n".join(signposting_for(r, ctx.area) for r in verdict.urgent))
+    elif verdict.route in SIGNPOSTED:
         ctx.end("signposted", verdict.route, signposting_for(verdict.route, ctx.area))
     elif verdict.route in REFUSED:
         # Fixed text only: an injection's wording is never echoed back or acted on.
         ctx.end("refused", verdict.route, signposting_for(verdict.route, ctx.area))
+    elif verdict.possible:
+        # Possible but not certain: the parent still gets an answer, with the urgent help before it.
+        ctx.urgent_help = list(verdict.possible)
+        ctx.notices[:0] = [signposting_for(r, ctx.area) for r in verdict.possible]
+
+
+def finish(ctx: TurnContext) -> None:
+    """After the other stages: a turn that showed urgent help is reported under that route."""
+    if ctx.urgent_help and ctx.status not in ("signposted", "refused"):
+        ctx.route, ctx.status = ctx.urgent_help[0], "signposted"

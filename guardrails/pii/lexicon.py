@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import regex
+import yaml
+
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from guardrails.pii.everyday_words import is_english_word, is_everyday_word
@@ -36,6 +39,9 @@ class Lexicon:
     phrases_by_first_word: dict[str, tuple[str, ...]]
     weekdays_months: frozenset[str]
     spacy_model: str
+    # Characters, brands, places and services that look like names (data/not_people.yaml), by word count.
+    not_people: frozenset[str] = frozenset()
+    not_people_longest: int = 1
 
     def is_everyday_word(self, word: str) -> bool:
         """A lowercase verb, adjective or adverb: "repeats", "sick"."""
@@ -55,6 +61,11 @@ class Lexicon:
     def is_never_person(self, phrase: str) -> bool:
         return phrase.lower().strip() in self.never_people
 
+    def protected_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the text names a character, brand, place or service from not_people.yaml ("Peppa Pig",
+        "Mr Tumble", "Alder Hey"): a name found inside one of these is not a person."""
+        return _protected_spans(text, self.not_people, self.not_people_longest)
+
     def starts_never_person_phrase(self, text: str, start: int, end: int) -> bool:
         """Does a longer place or service name start here ("Stay" of "Stay and Play")?"""
         phrases = self.phrases_by_first_word.get(text[start:end].lower())
@@ -65,6 +76,31 @@ class Lexicon:
             following.startswith(phrase) and not following[len(phrase) : len(phrase) + 1].isalnum()
             for phrase in phrases
         )
+
+
+_WORD = regex.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*['’]?")
+
+
+@lru_cache(maxsize=256)
+def _protected_spans(text: str, phrases: frozenset[str], longest: int) -> list[tuple[int, int]]:
+    words = list(_WORD.finditer(text))
+    spans: list[tuple[int, int]] = []
+    for i in range(len(words)):
+        for n in range(min(longest, len(words) - i), 0, -1):  # longest phrase first
+            candidate = " ".join(w.group(0) for w in words[i:i + n]).lower()
+            if candidate in phrases:
+                spans.append((words[i].start(), words[i + n - 1].end()))
+                break
+    return spans
+
+
+def _not_people(first_names: frozenset[str], word_names: frozenset[str], surnames: frozenset[str]) -> frozenset[str]:
+    """Every entry of data/not_people.yaml, less any single word that is also a person's name: listing
+    "George" would let a real child called George through, so only "George Pig" counts."""
+    data = yaml.safe_load((DATA_DIR / "not_people.yaml").read_text(encoding="utf-8")) or {}
+    entries = {" ".join(_WORD.findall(str(e))).lower() for values in data.values() for e in (values or [])}
+    names = first_names | word_names | surnames
+    return frozenset(e for e in entries if e and (" " in e or e not in names))
 
 
 @lru_cache(maxsize=1)
@@ -85,9 +121,14 @@ def load_lexicon() -> Lexicon:
         first, _, rest = phrase.partition(" ")
         if rest:
             by_first_word.setdefault(first, []).append(phrase)
+    first_names = _read_word_file(DATA_DIR / "first_names.txt") - word_names
+    surnames = _read_word_file(DATA_DIR / "surnames.txt")
+    not_people = _not_people(first_names, word_names, surnames)
     return Lexicon(
-        first_names=_read_word_file(DATA_DIR / "first_names.txt") - word_names,
-        surnames=_read_word_file(DATA_DIR / "surnames.txt"),
+        first_names=first_names,
+        surnames=surnames,
+        not_people=not_people,
+        not_people_longest=max((len(p.split()) for p in not_people), default=1),
         word_names=word_names,
         titles=_lower_set(names["titles"]),
         not_names=_lower_set(names["not_names"]) | frozenset(STOP_WORDS) | _lower_set(config["roles"]),

@@ -71,6 +71,8 @@ def _doubtful_single_word(word: str, text: str, start: int, after_title: bool, l
 def tidy_person(result: RecognizerResult, text: str, lexicon: Lexicon) -> RecognizerResult | None:
     """Keep the first run of name words; None when nothing of a name is left."""
     trusted = (result.recognition_metadata or {}).get("recognizer_name") in _CUE_RECOGNIZERS
+    if any(start < result.end and result.start < end for start, end in lexicon.protected_spans(text)):
+        return None  # inside "Peppa Pig", "Mr Tumble", "Alder Hey": never a person, whatever found it
     words = list(_ANY_WORD.finditer(text, result.start, result.end))
     kept = _first_run(words, [_is_name_word(word.group(0), lexicon, trusted) for word in words])
     if not kept:

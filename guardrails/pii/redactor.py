@@ -9,6 +9,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_anonymizer.entities import OperatorConfig
 
+from guardrails.language import is_english
 from guardrails.pii.engine import get_analyzer, get_anonymizer
 from guardrails.pii.lexicon import Lexicon, load_lexicon
 from guardrails.pii.mentions import find_mentions, name_forms
@@ -87,6 +88,11 @@ def _joined_names(text: str, results: list[RecognizerResult], lexicon: Lexicon) 
 def _find(text: str, known_names: frozenset[str]) -> list[RecognizerResult]:
     lexicon = load_lexicon()
     found = get_analyzer().analyze(text=text, language="en", entities=list(_kind_by_entity()))
+    if not is_english(text):
+        # The English NER model reads Polish or Roman Urdu words as names ("saans nahi"): in another
+        # language only the recognizers that do not depend on English are trusted.
+        english_only = set(load_config()["other_languages"]["english_only_recognizers"])
+        found = [r for r in found if (r.recognition_metadata or {}).get("recognizer_name") not in english_only]
     tidied = [tidy_person(result, text, lexicon) if result.entity_type == "PERSON" else result for result in found]
     resolved = resolve_overlaps([result for result in tidied if result is not None])
     if any(result.entity_type == "PERSON" for result in resolved):

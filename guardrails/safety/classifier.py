@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 # When several routes match, the most urgent wins (PRIORITY order, core/data/routes.yaml).
 from core.types import PRIORITY, URGENT_ROUTES
+from guardrails.language import is_english
 from guardrails.normalise import smuggled_text, strip_invisible
-from guardrails.safety import exemplars, patterns
+from guardrails.safety import exemplars, learned, patterns
 
 
 
@@ -18,6 +19,12 @@ from guardrails.safety import exemplars, patterns
 class SafetyVerdict:
     route: str | None  # one of PRIORITY, or None for an ordinary message
     reason: str  # which pattern or exemplar decided; for logs and tests, never shown to parents
+    # Every urgent route found, in the order their help is shown (the route first): a parent in crisis who
+    # also discloses abuse gets both, their own crisis first.
+    urgent: tuple[str, ...] = ()
+    # Urgent routes that are possible but not certain: the answer still comes, with their help first.
+    possible: tuple[str, ...] = ()
+    english: bool = True  # False when the message is clearly in another language
 
     @property
     def is_safety(self) -> bool:
@@ -27,16 +34,29 @@ class SafetyVerdict:
 ORDINARY = SafetyVerdict(None, "no safety or scope signal")
 
 
+@dataclass
+class Reading:
+    found: dict[str, str]  # route -> reason, for every route the message triggers
+    possible: dict[str, str]  # urgent routes the learned model thinks possible but not certain
+    english: bool = True
+
+
 def candidates(text: str) -> dict[str, str]:
     """Every route the message triggers, with the reason. Patterns take precedence for the reason."""
+    return read(text).found
+
+
+def read(text: str) -> Reading:
     found: dict[str, str] = {}
+    reading = learned.LearnedReading()
+    english = True
     hidden = smuggled_text(text)
     if hidden:
         # Tag characters spell text the parent never saw: only an attack sends those.
         found["injection"] = "hidden Unicode tag text"
     visible = strip_invisible(text)
     if not visible:
-        return found
+        return Reading(found, {}, english)
     decoded = encoded_text(visible)
     if decoded and (patterns.matches(patterns.prepare(decoded)) or len(decoded.split()) >= 3):
         # Encoded words a parent would not type, spelling out text: a way to slip instructions past us.
@@ -60,6 +80,22 @@ def candidates(text: str) -> dict[str, str]:
         for route, reason in exemplars.clause_routes(patterns.clauses(visible), (*URGENT, "injection")).items():
             if not (route == "emergency" and past):
                 found.setdefault(route, reason)
+    english = is_english(visible)
+    reading = learned.read_message(visible, english=english)
+    for route, why in reading.sure.items():
+        if route in URGENT and not (route == "emergency" and past):
+            found.setdefault(route, why)
+        elif route in ("injection", "medical") and not any(r in found for r in URGENT):
+            found.setdefault(route, why)
+    if not any(route in found for route in URGENT) and len(visible.split()) > exemplars.index().clause_words:
+        for route, why in learned.read_clauses(patterns.clauses(visible), URGENT, english=english).items():
+            if not (route == "emergency" and past):
+                found.setdefault(route, why)
+    if not english:
+        # Scope is judged by English models and wording: a message in another language is never refused as
+        # out of scope (it may be urgent); it goes on, and gets the urgent-help text if nothing answers it.
+        found.pop("out_of_scope", None)
+        return Reading(found, reading.possible, english)
     route, probability = exemplars.model_route(visible)
     # The model reads the raw wording, so "I'm dying for a night's sleep" or "at the end of my rope" can
     # look like a crisis to it: when the patterns blanked out an idiom, it must be surer.
@@ -80,10 +116,7 @@ def candidates(text: str) -> dict[str, str]:
         far = exemplars.far_from_scope(visible)
         if far:
             found["out_of_scope"] = far
-    crisis_first = {f"pattern crisis/{name}" for name in patterns.pattern_set().crisis_first}
-    if found.get("crisis") in crisis_first and not found.get("safeguarding", "pattern").startswith("pattern"):
-        del found["safeguarding"]  # "i'm scared i'll hurt the baby": the parent's crisis, said by the parent
-    return found
+    return Reading(found, reading.possible, english)
 
 
 URGENT = URGENT_ROUTES
@@ -107,16 +140,33 @@ def encoded_text(text: str) -> str:
     return " ".join(out)
 
 
-def choose(found: dict[str, str]) -> SafetyVerdict:
+# The order urgent help is shown in: a child in danger now first, then the parent's own crisis, then
+# a child at risk (a parent who is struggling must never lose the crisis numbers behind other text).
+HELP_ORDER = ("emergency", "crisis", "safeguarding")
+
+
+def choose(found: dict[str, str], possible: dict[str, str] | None = None, *, english: bool = True) -> SafetyVerdict:
+    urgent = tuple(route for route in HELP_ORDER if route in found)
+    maybe = tuple(route for route in HELP_ORDER if route in (possible or {}) and route not in found)
+    if urgent:
+        # The route reported is the most urgent by PRIORITY, except that a parent saying they fear harming
+        # their child (a crisis_first pattern) is in crisis first, whatever the embeddings add.
+        primary = next(route for route in PRIORITY if route in found)
+        crisis_first = {f"pattern crisis/{name}" for name in patterns.pattern_set().crisis_first}
+        if primary == "safeguarding" and found.get("crisis") in crisis_first \
+                and not found["safeguarding"].startswith("pattern"):
+            primary = "crisis"
+        return SafetyVerdict(primary, found[primary], urgent, english=english)
     for route in PRIORITY:
         if route in found:
-            return SafetyVerdict(route, found[route])
-    return ORDINARY
+            return SafetyVerdict(route, found[route], english=english)
+    return SafetyVerdict(None, ORDINARY.reason, possible=maybe, english=english)
 
 
 def classify(text: str) -> SafetyVerdict:
     """Route for one message (raw or already normalised; invisible characters are handled here too)."""
-    return choose(candidates(text))
+    reading = read(text)
+    return choose(reading.found, reading.possible, english=reading.english)
 
 
 def classify_turn(text: str, previous: str | None = None, *, raw: str | None = None) -> SafetyVerdict:
@@ -127,19 +177,19 @@ def classify_turn(text: str, previous: str | None = None, *, raw: str | None = N
     the joined reading, so an earlier medical question does not colour a later ordinary one.
     raw: the message exactly as typed, checked for smuggled tag text (the working text has had it removed).
     """
-    found = candidates(text)
+    reading = read(text)
     if raw is not None and smuggled_text(raw):
-        found.setdefault("injection", "hidden Unicode tag text")
-    verdict = choose(found)
-    if verdict.route in PRIORITY[:3] or not previous:
+        reading.found.setdefault("injection", "hidden Unicode tag text")
+    verdict = choose(reading.found, reading.possible, english=reading.english)
+    if verdict.urgent or not previous:
         return verdict
     prepared = patterns.prepare(strip_invisible(text))
     if len(prepared.split()) > FOLLOW_UP_WORDS or patterns.is_closing(prepared):
         return verdict
-    joined = choose({r: why for r, why in candidates(f"{previous} {text}").items() if r in PRIORITY[:3]})
+    joined = choose({r: why for r, why in candidates(f"{previous} {text}").items() if r in URGENT})
     if joined.route is not None:
-        return SafetyVerdict(joined.route, f"with previous message: {joined.reason}")
+        return SafetyVerdict(joined.route, f"with previous message: {joined.reason}", joined.urgent,
+                             english=reading.english)
     return verdict
-
 
 FOLLOW_UP_WORDS = 8

@@ -50,7 +50,7 @@ def index() -> ExemplarIndex:
 
 
 def _cache_dir() -> Path:
-    return get_settings().var_dir / "cache"
+    return get_settings().model_cache_dir
 
 
 def cached_vectors(texts: list[str]) -> np.ndarray:

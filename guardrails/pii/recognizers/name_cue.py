@@ -15,6 +15,7 @@ from guardrails.pii.recognizers.name_words import (
     passes_known_cue,
     passes_likely_cue,
     passes_open_cue,
+    passes_strong_cue,
     without_possessive,
 )
 from guardrails.pii.settings import load_config
@@ -24,7 +25,8 @@ WordCheck = Callable[[str, Lexicon], bool]
 
 def _compile_cue(cue: str) -> regex.Pattern[str]:
     # Whole words only: overlapped matching would otherwise try "king" inside "speaking".
-    whole_word_name = rf"(?<![\w'’\-])(?P<name>{NAME_PATTERN})(?!\w)"
+    # Not inside a longer word or the second half of a hyphenated name; a dash before a sign-off is fine.
+    whole_word_name = rf"(?<![\w'’])(?<!\w[\-])(?P<name>{NAME_PATTERN})(?!\w)"
     # {more}: an optional second name word ("Olumide Adebayo"), added back by end_with_surname.
     more = rf"(?:[ \t]+{NAME_PATTERN})?"
     return regex.compile(cue.replace("{name}", whole_word_name).replace("{more}", more), regex.IGNORECASE)
@@ -40,6 +42,7 @@ class NameCueRecognizer(LocalRecognizer):
             (_compile_cue(cue), passes_open_cue) for cue in cues["open"]
         ] + [(_compile_cue(cue), passes_known_cue) for cue in cues["known"]]
         self.cues += [(_compile_cue(cue), passes_likely_cue) for cue in cues.get("likely", [])]
+        self.cues += [(_compile_cue(cue), passes_strong_cue) for cue in cues.get("strong", [])]
         super().__init__(supported_entities=["PERSON"], supported_language=supported_language, name=name)
 
     def load(self) -> None:

@@ -40,6 +40,17 @@ def passes_open_cue(word: str, lexicon: Lexicon) -> bool:
     return not (len(lowered) >= 5 and lowered.endswith(_NON_NAME_ENDINGS))
 
 
+def passes_strong_cue(word: str, lexicon: Lexicon) -> bool:
+    """After wording that only a name fits ("___ is 2", "___ (my youngest)", "___ and ___ are my twins"):
+    any word that is not clearly something else, everyday words included ("blaze", "ocean", "stone")."""
+    lowered = word.lower()
+    if _CONTRACTION.search(word) or len(lowered) < 2:
+        return False
+    if lowered in lexicon.not_names or lowered in lexicon.titles or lexicon.is_never_person(lowered):
+        return False
+    return True
+
+
 def passes_known_cue(word: str, lexicon: Lexicon) -> bool:
     """After weak wording ("our ___", "miss ___"), only listed names or a capital letter."""
     lowered = word.lower()

@@ -1,0 +1,26 @@
+"""`train`: train (or find in the cache) the learned safety routers, and print their held-out figures.
+
+`make install` runs it, so neither a server's start nor the first parent waits for training; a changed
+training line retrains, an unchanged one is read from MODEL_CACHE_DIR."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("train", help="train the learned safety routers from the project's own lines")
+    parser.set_defaults(func=run)
+
+
+def run(_args: argparse.Namespace) -> int:
+    from guardrails.safety import exemplars, learned
+
+    started = time.perf_counter()
+    model = learned.model()
+    print(f"learned safety model ready in {time.perf_counter() - started:.1f}s; held-out (out-of-fold) figures:")
+    print(json.dumps(model.report, indent=1))
+    exemplars.index()  # the exemplar vectors and route model share the cache
+    return 0

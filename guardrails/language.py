@@ -1,0 +1,74 @@
+"""Which language a parent wrote in (lingua, whose models ship inside its wheel; nothing is downloaded)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from spacy.lang.en.stop_words import STOP_WORDS
+
+LANGUAGES_FILE = Path(__file__).parent / "data" / "languages.yaml"
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _settings() -> dict:
+    return yaml.safe_load(LANGUAGES_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _detector():  # type: ignore[no-untyped-def]
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [getattr(Language, name) for name in _settings()["languages"]]
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+@lru_cache(maxsize=512)
+def language_of(text: str) -> str | None:
+    """ISO 639-1 code ("en", "pl", "ur"...), "und" for a language not told apart, or None when there is
+    too little text to tell (treated as English)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return None
+    latin = sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters) / len(letters)
+    if latin >= 0.5:
+        share = english_word_share(text)
+        if share is None:
+            return None  # "hi", "ok thx": nothing to tell by
+        # Mostly English words: English, whatever letter statistics say of text-speak ("wat tym iz d stay
+        # n play 2moro" looks Turkish to them). Few: romanised Urdu or Somali, Polish, Spanish...
+        if share >= float(_settings()["min_english_word_share"]):
+            return "en"
+    with _lock:
+        confidences = _detector().compute_language_confidence_values(text)
+    best = next((c for c in confidences if c.language.name != "ENGLISH"), None)
+    return best.language.iso_code_639_1.name.lower() if best and best.value > 0 else "und"
+
+
+_WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def english_word_share(text: str) -> float | None:
+    """Share of the content words (three letters or more, not function words) that are English dictionary
+    words; None when there are none. Function words are left out: "il", "no", "a" are in many languages."""
+    from guardrails.pii.everyday_words import is_english_word
+    from guardrails.pii.settings import spacy_model_name
+
+    words = [w for w in _WORDS.findall(text.lower()) if len(w) > 2 and w not in STOP_WORDS]
+    if not words:
+        return None
+    model = spacy_model_name()
+    return sum(is_english_word(w.replace("'", ""), model) for w in words) / len(words)
+
+
+def is_english(text: str) -> bool:
+    """True unless the message is clearly in another language (short and unclear messages count as English)."""
+    return language_of(text) in (None, "en")
+
+
+def warm_up() -> None:
+    language_of("warming up the language models before the first parent writes")

