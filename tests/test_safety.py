@@ -400,6 +400,7 @@ def test_route_model_vectors_are_cached_on_disk(tmp_path, monkeypatch) -> None:
     from guardrails.safety import exemplars
 
     monkeypatch.setattr(get_settings(), "var_dir", tmp_path)
+    monkeypatch.setattr(get_settings(), "model_cache_path", None)  # the default: VAR_DIR/cache
     first = exemplars.cached_vectors(["a test line", "another line"])
     assert len(list((tmp_path / "cache").glob("safety-vectors-*.npy"))) == 1
 

@@ -81,12 +81,21 @@ def read(text: str) -> Reading:
             if not (route == "emergency" and past):
                 found.setdefault(route, reason)
     english = is_english(visible)
-    reading = learned.read_message(visible, english=english)
+    # Two-word messages ("my son") carry too little meaning for a model: wording patterns cover short alarms.
+    long_enough = len(visible.split()) >= exemplars.index().min_words
+    reading = learned.read_message(visible, english=english) if long_enough else learned.LearnedReading()
+    if english and cleaned != prepared:
+        # A known idiom ("dying for a brew", "killing me"): the model reads the raw words, so on its own it
+        # may only say an urgent route is possible (its help shown first), never end the turn.
+        reading.possible.update({r: why for r, why in reading.sure.items() if r in URGENT})
+        reading.sure = {r: why for r, why in reading.sure.items() if r not in URGENT}
     for route, why in reading.sure.items():
         if route in URGENT and not (route == "emergency" and past):
             found.setdefault(route, why)
-        elif route in ("injection", "medical") and not any(r in found for r in URGENT):
+        elif route == "injection" and not any(r in found for r in URGENT):
             found.setdefault(route, why)
+        elif route == "medical" and not english and not any(r in found for r in URGENT):
+            found.setdefault(route, why)  # in English, medical wording is the patterns' and exemplars' job
     if not any(route in found for route in URGENT) and len(visible.split()) > exemplars.index().clause_words:
         for route, why in learned.read_clauses(patterns.clauses(visible), URGENT, english=english).items():
             if not (route == "emergency" and past):
@@ -99,8 +108,6 @@ def read(text: str) -> Reading:
     route, probability = exemplars.model_route(visible)
     # The model reads the raw wording, so "I'm dying for a night's sleep" or "at the end of my rope" can
     # look like a crisis to it: when the patterns blanked out an idiom, it must be surer.
-    # Two-word messages ("my daughter") carry too little meaning for the model: patterns cover short alarms.
-    long_enough = len(visible.split()) >= exemplars.index().min_words
     if long_enough and exemplars.route_model().fires(route, probability, idiom=cleaned != prepared):
         why = f"route model {route} ({probability:.2f})"
         if route in URGENT:
@@ -151,7 +158,10 @@ def choose(found: dict[str, str], possible: dict[str, str] | None = None, *, eng
     if urgent:
         # The route reported is the most urgent by PRIORITY, except that a parent saying they fear harming
         # their child (a crisis_first pattern) is in crisis first, whatever the embeddings add.
-        primary = next(route for route in PRIORITY if route in found)
+        # Wording patterns are precise and the learned model is a recall layer: when a pattern found an
+        # urgent route, the route it found leads.
+        by_pattern = [route for route in PRIORITY if route in urgent and found[route].startswith("pattern")]
+        primary = by_pattern[0] if by_pattern else next(route for route in PRIORITY if route in found)
         crisis_first = {f"pattern crisis/{name}" for name in patterns.pattern_set().crisis_first}
         if primary == "safeguarding" and found.get("crisis") in crisis_first \
                 and not found["safeguarding"].startswith("pattern"):
