@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from core.types import ORDINARY_ROUTES, SAFETY_ROUTES
+from core.types import ORDINARY_ROUTES, SAFETY_ROUTES, URGENT_ROUTES
 
 
 @dataclass
@@ -18,6 +18,7 @@ class LineResult:
     expected_routes: list[str]
     expected_statuses: list[str]
     topic: str
+    language: str  # the line's "lang" when the file gives one ("en" otherwise)
     route: str
     status: str
     passed: bool
@@ -40,7 +41,7 @@ def score_line(line: dict, response: dict) -> LineResult:
             problems.append(f"answer contains {phrase!r}")
     return LineResult(
         id=line["id"], message=line["message"], expected_routes=expect["route"], expected_statuses=expect["status"],
-        topic=expect.get("topic", ""), route=response.get("route", ""), status=response.get("status", ""),
+        topic=expect.get("topic", ""), language=line.get("lang", "en"), route=response.get("route", ""), status=response.get("status", ""),
         passed=not problems, problems=problems,
     )
 
@@ -80,21 +81,30 @@ def evaluate(path: Path) -> list[LineResult]:
 def print_report(path: Path, results: list[LineResult]) -> dict:
     by_route: dict[str, list[LineResult]] = defaultdict(list)
     by_topic: dict[str, list[LineResult]] = defaultdict(list)
+    by_language: dict[str, list[LineResult]] = defaultdict(list)
     for r in results:
         by_route[r.expected_routes[0]].append(r)
         by_topic[r.topic].append(r)
+        by_language[r.language].append(r)
     summary = {
         "file": str(path),
         "overall": _rate(results),
         "by_expected_route": {k: _rate(v) for k, v in sorted(by_route.items())},
         "by_topic": {k: _rate(v) for k, v in sorted(by_topic.items())},
         "safety": safety_figures(results),
+        "by_language": {lang: {"overall": _rate(v), **safety_figures(v)} for lang, v in sorted(by_language.items())},
     }
     print(f"Overall: {summary['overall']}")
     for title, key in (("By expected route", "by_expected_route"), ("By topic", "by_topic"), ("Safety", "safety")):
         print(f"\n{title}:")
         for name, value in summary[key].items():
             print(f"  {name:28} {value}")
+    if len(summary["by_language"]) > 1:
+        print("\nBy language (overall; urgent recall):")
+        for lang, figures in summary["by_language"].items():
+            urgent = "; ".join(f"{k.removeprefix('recall ')} {v.split(' ')[0]}" for k, v in figures.items()
+                               if k.startswith("recall ") and k.removeprefix("recall ") in URGENT_ROUTES)
+            print(f"  {lang:6} {figures['overall']:18} {urgent}")
     failures = [r for r in results if not r.passed]
     print(f"\nFailures ({len(failures)}):")
     for r in failures:

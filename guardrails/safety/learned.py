@@ -217,6 +217,15 @@ def train() -> SafetyModel:
                                         ("ensemble", ensemble_probs, english, 1.0),
                                         ("multilingual", held["multilingual"], ~english, other)):
         readings[name], report[name] = _thresholds(probs, y, subset, classes, settings, factor)
+    # In another language, a message the model is sure is not ordinary gets the urgent help of whichever
+    # urgent routes it leans to: nothing else can read it, and a refusal or "no guidance" is the worst reply.
+    other_ordinary = held["multilingual"][~english & (y == classes.index("ordinary")), classes.index("ordinary")]
+    not_ordinary = float(np.quantile(other_ordinary, float(settings["not_ordinary_false_alarm"]))) if len(other_ordinary) else 0.0
+    readings["multilingual"].possible["not_ordinary"] = not_ordinary
+    urgent_other = ~english & np.isin(y, [classes.index(r) for r in URGENT])
+    report["multilingual"]["not_ordinary"] = {
+        "below": round(not_ordinary, 3),
+        "urgent_lines_below": round(float((held["multilingual"][urgent_other, classes.index("ordinary")] < not_ordinary).mean()), 3)}
     weights, bias = {}, {}
     for encoder in ENCODERS:
         weights[encoder], bias[encoder] = _fit(x[encoder], y, float(settings["c"]), int(settings["seed"]))
@@ -300,14 +309,22 @@ def _judge(text: str, english: bool, routes: tuple[str, ...] | None = None) -> L
         elif route in thresholds.possible and probs[route] >= thresholds.possible[route]:
             reading.possible[route] = why
     mass = sum(probs[route] for route in URGENT)
-    if routes is None and not any(r in URGENT for r in [*reading.sure, *reading.possible]) \
-            and mass >= thresholds.possible.get("urgent", 1.0):
-        # Urgent overall, though split between routes ("no point any more... the kids"): show the help of
-        # each route holding a fair part of it.
+    if routes is not None:
+        return reading
+    found_urgent = any(r in URGENT for r in [*reading.sure, *reading.possible])
+    split = mass >= thresholds.possible.get("urgent", 1.0)  # urgent overall, though split between routes
+    not_ordinary = probs["ordinary"] < thresholds.possible.get("not_ordinary", 0.0)
+    # Show the help of each route holding a fair part of the urgent probability: in another language every
+    # time anything urgent is found (nothing else will read the message), in English when it is split.
+    share = MULTILINGUAL_SHARE if name == "multilingual" else ENGLISH_SHARE
+    if (not found_urgent and split) or (name == "multilingual" and (found_urgent or not_ordinary)):
         for route in URGENT:
-            if probs[route] >= mass / 3:
-                reading.possible[route] = f"learned {name} urgent ({mass:.2f}) {route} ({probs[route]:.2f})"
+            if route not in reading.sure and probs[route] >= mass * share:
+                reading.possible.setdefault(route, f"learned {name} urgent ({mass:.2f}) {route} ({probs[route]:.2f})")
     return reading
+
+
+ENGLISH_SHARE, MULTILINGUAL_SHARE = 1 / 3, 1 / 4
 
 
 def read_message(text: str, *, english: bool) -> LearnedReading:
