@@ -116,7 +116,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per concurrency level")
     args = parser.parse_args()
     var_dir = Path(tempfile.mkdtemp(prefix="fh-bench-")) / "var"
-    env = {**os.environ, "VAR_DIR": str(var_dir), "CHAT_RATE_LIMIT": "1000000/minute", "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "VAR_DIR": str(var_dir), "CHAT_RATE_LIMIT": "1000000/minute", "LOG_LEVEL": "WARNING",
+           # the safety model trained by `make install`, as the server would find it
+           "MODEL_CACHE_DIR": os.environ.get("MODEL_CACHE_DIR", str(ROOT / "var" / "cache"))}
     full_build, one_document = index_figures(env)
     port = free_port()
     server = start_server(env, port)

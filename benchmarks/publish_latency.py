@@ -99,7 +99,8 @@ def main() -> None:
     args = parser.parse_args()
     var_dir = Path(tempfile.mkdtemp(prefix="fh-bench-publish-")) / "var"
     env = {**os.environ, "VAR_DIR": str(var_dir), "CHAT_RATE_LIMIT": "1000000/minute", "LOG_LEVEL": "WARNING",
-           "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32)}
+           "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+           "MODEL_CACHE_DIR": os.environ.get("MODEL_CACHE_DIR", str(Path(__file__).resolve().parent.parent / "var" / "cache"))}
     port = free_port()
     server = start_server(env, port)  # start-up seeds the database and builds the index
     try:
