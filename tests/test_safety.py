@@ -19,7 +19,7 @@ from assistant.stages import normalise, route_safety
 from guardrails.normalise import smuggled_text, strip_invisible
 from guardrails.safety import classify, classify_turn, signposting_for
 from guardrails.safety._data import DATA_DIR
-from core.embeddings import embed_query
+from core.embeddings import embed_multilingual_query, embed_query
 
 EMERGENCY = [
     "my daughter's not breathing what do i do",
@@ -261,6 +261,8 @@ def test_classify_is_cheap_beyond_the_cached_embedding() -> None:
     classify("warm the exemplar index")
     for message in messages:
         embed_query(strip_invisible(message))
+        # the learned model's second encoder, read for messages past its gate, is cached per text too
+        embed_multilingual_query(strip_invisible(message))
     timings = []
     for message in messages:
         start = time.perf_counter()

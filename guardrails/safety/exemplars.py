@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from core.cache_files import write_replacing
 from core.settings import get_settings
 from guardrails.safety._data import load
 from core.embeddings import embed, embed_query
@@ -71,17 +70,7 @@ def cached_vectors(texts: list[str]) -> np.ndarray:
     except (OSError, ValueError):
         pass
     vectors = embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
-        with os.fdopen(handle, "wb") as out:
-            np.save(out, vectors, allow_pickle=False)
-        os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
-        for old in path.parent.glob(f"{CACHE_PREFIX}[0-9a-f]*.npy"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError as error:  # read-only VAR_DIR: carry on without the cache
-        log.warning("safety vector cache not written: %s", error)
+    write_replacing(path, lambda out: np.save(out, vectors, allow_pickle=False), f"{CACHE_PREFIX}[0-9a-f]*.npy")
     return vectors
 
 
@@ -252,17 +241,7 @@ def _cached_fit(vectors: np.ndarray, labels: list[str], classes: tuple[str, ...]
     except (OSError, ValueError, KeyError):
         pass
     weights, bias = _fit_logistic(vectors, [classes.index(label) for label in labels], len(classes), c)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
-        with os.fdopen(handle, "wb") as out:
-            np.savez(out, weights=weights, bias=bias)
-        os.replace(tmp, path)
-        for old in path.parent.glob(f"{CACHE_PREFIX}fit-*.npz"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError as error:
-        log.warning("safety route model cache not written: %s", error)
+    write_replacing(path, lambda out: np.savez(out, weights=weights, bias=bias), f"{CACHE_PREFIX}fit-*.npz")
     return weights, bias
 
 

@@ -20,8 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from core.embeddings import embed, embed_multilingual, embed_multilingual_query, embed_query
+from core.cache_files import write_replacing
 from core.settings import get_settings
 from guardrails.safety._data import DATA_DIR, load
 
@@ -78,17 +77,8 @@ def _encode(encoder: str, texts: list[str]) -> np.ndarray:
     except (OSError, ValueError):
         pass
     vectors = embed(texts) if encoder == "english" else embed_multilingual(texts)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
-        with os.fdopen(handle, "wb") as out:
-            np.save(out, vectors, allow_pickle=False)
-        os.replace(tmp, path)
-        for old in path.parent.glob(f"safety-training-vectors-{encoder}-*.npy"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError as error:
-        log.warning("training vectors not cached: %s", error)
+    write_replacing(path, lambda out: np.save(out, vectors, allow_pickle=False),
+                    f"safety-training-vectors-{encoder}-*.npy")
     return vectors
 
 
@@ -245,20 +235,10 @@ def _cache_path() -> Path:
 
 
 def _save(path: Path, model: SafetyModel) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
-        meta = json.dumps({"classes": model.classes, "gate": model.gate, "report": model.report,
-                           "readings": {k: {"sure": v.sure, "possible": v.possible} for k, v in model.readings.items()}})
-        arrays = {f"{kind}_{encoder}": getattr(model, kind)[encoder] for kind in ("weights", "bias") for encoder in ENCODERS}
-        with os.fdopen(handle, "wb") as out:
-            np.savez(out, meta=np.array(meta), **arrays)
-        os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
-        for old in path.parent.glob("safety-learned-*.npz"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError as error:  # read-only cache: carry on with the model in memory
-        log.warning("learned safety model not cached: %s", error)
+    meta = json.dumps({"classes": model.classes, "gate": model.gate, "report": model.report,
+                       "readings": {k: {"sure": v.sure, "possible": v.possible} for k, v in model.readings.items()}})
+    arrays = {f"{kind}_{encoder}": getattr(model, kind)[encoder] for kind in ("weights", "bias") for encoder in ENCODERS}
+    write_replacing(path, lambda out: np.savez(out, meta=np.array(meta), **arrays), "safety-learned-*.npz")
 
 
 def _load(path: Path) -> SafetyModel | None:
