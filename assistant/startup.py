@@ -7,6 +7,7 @@ import time
 
 from assistant import schema
 from assistant.handoffs.boot import on_startup as prepare_handoffs
+from knowledge_base import ranking
 from knowledge_base.build import build_index
 from knowledge_base.directory import ensure_bundled_directory
 from knowledge_base.editorial.seed import prepare as prepare_editorial
@@ -23,6 +24,7 @@ def prepare() -> None:
     prepare_handoffs()  # checks the key, purges past retention (also: `python -m assistant handoffs purge`)
     ensure_bundled_directory()  # example data until the council imports its own ORUK feed
     prepare_editorial()  # first run: bundled guidance and signposting into the database (then the source of truth)
+    ranking.model()  # trained at install time (`python -m assistant train`); read from the cache here
     report = build_index()  # only changed chunks are embedded again
     embed_query("warm up")  # load the model before the first request
     exemplars.index()  # safety exemplar vectors, so the first parent does not wait for them

@@ -35,4 +35,4 @@ class RetrievedChunk:
     score: float  # fused rank score, for ordering
     similarity: float  # cosine similarity to the query, for the answer threshold
     sources: tuple[Source, ...] = ()
-    agreed: bool = False  # first in both the meaning and the keyword search
+    relevance: float = 0.0  # the learned ranker's probability that this section answers the question

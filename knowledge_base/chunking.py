@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import MarkdownHeaderTextSplitter
 
-from knowledge_base.documents import GuidanceDocument
+from knowledge_base.documents import INTRO_KEY, GuidanceDocument
 
 _SPLITTER = MarkdownHeaderTextSplitter(
     headers_to_split_on=[("#", "h1"), ("##", "h2"), ("###", "h3")], strip_headers=True
@@ -54,7 +54,10 @@ def chunk_document(document: GuidanceDocument) -> list[Chunk]:
             "heading": heading,
             "topic": document.topic,
             "area": document.area,
+            "ages": document.ages,
             "sources": sources,
+            # One question per line (Chroma metadata holds no lists); the last heading names the section.
+            "questions": "\n".join(document.questions.get(heading.split(" > ")[-1] if heading else INTRO_KEY, [])),
         }
         digest_input = "\x1f".join([part.page_content, *(f"{k}={v}" for k, v in sorted(metadata.items()))])
         metadata["digest"] = hashlib.sha256(digest_input.encode()).hexdigest()[:16]

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Literal
 
 import frontmatter
 from core.areas import AREAS
-from pydantic import BaseModel, Field, HttpUrl, field_validator
+from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
 
 Topic = Literal["speech_language", "toileting", "development", "family_hubs"]
+INTRO_KEY = "_intro"  # the questions key for the introduction (the text before the first heading)
+_HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def section_headings(body: str) -> list[str]:
+    return [match.group(1).strip() for match in _HEADING.finditer(body)]
+
+
 Area = Literal[("national", *AREAS)]  # type: ignore[valid-type]  (core/data/areas.yaml)
 
 
@@ -30,12 +39,23 @@ class GuidanceDocument(BaseModel):
     last_reviewed: dt.date
     review_by: dt.date
     verify: bool = False
+    # Parents' questions each section answers, keyed by the section's heading ("_intro" for the text before
+    # the first heading). Indexed as extra vectors that point to their section, and the ranker's training data.
+    questions: dict[str, list[str]] = Field(default_factory=dict)
     body: str = Field(min_length=1)
 
     @field_validator("ages", mode="before")
     @classmethod
     def ages_as_text(cls, value: object) -> str:
         return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+    @model_validator(mode="after")
+    def questions_name_sections(self) -> GuidanceDocument:
+        headings = {INTRO_KEY, *section_headings(self.body)}
+        unknown = sorted(set(self.questions) - headings)
+        if unknown:
+            raise ValueError(f"example questions for headings that are not in the text: {', '.join(unknown)}")
+        return self
 
     @property
     def area(self) -> str:

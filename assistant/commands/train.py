@@ -1,4 +1,5 @@
-"""`train`: train (or find in the cache) the learned safety routers, and print their held-out figures.
+"""`train`: train (or find in the cache) the learned safety routers and the guidance ranker, and print their
+held-out figures.
 
 `make install` runs it, so neither a server's start nor the first parent waits for training; a changed
 training line retrains, an unchanged one is read from MODEL_CACHE_DIR."""
@@ -11,7 +12,7 @@ import time
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("train", help="train the learned safety routers from the project's own lines")
+    parser = subparsers.add_parser("train", help="train the learned safety routers and the guidance ranker from the project's own lines")
     parser.set_defaults(func=run)
 
 
@@ -23,4 +24,10 @@ def run(_args: argparse.Namespace) -> int:
     print(f"learned safety model ready in {time.perf_counter() - started:.1f}s; held-out (out-of-fold) figures:")
     print(json.dumps(model.report, indent=1))
     exemplars.index()  # the exemplar vectors and route model share the cache
+    from knowledge_base import ranking
+
+    started = time.perf_counter()
+    ranker = ranking.model()
+    print(f"guidance ranker ready in {time.perf_counter() - started:.1f}s; held-out (out-of-fold) figures:")
+    print(json.dumps(ranker.report, indent=1))
     return 0

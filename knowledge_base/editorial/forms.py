@@ -13,10 +13,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from knowledge_base.documents import GuidanceDocument
-from knowledge_base.editorial.content import AREA_CHOICES, TOPICS, document_of
+from knowledge_base.editorial.content import AREA_CHOICES, TOPICS, document_of, questions_as_text, questions_from_text
 
 MAX_BODY_CHARS = 50_000
 MAX_FIELD_CHARS = 500
+MAX_QUESTIONS_CHARS = 100_000
 
 
 @dataclass
@@ -34,6 +35,7 @@ class GuidanceForm:
     review_by: dict[str, str] = field(default_factory=dict)
     verify: bool = False
     body: str = ""
+    questions: str = ""  # "## heading" lines, each followed by parents' questions that section answers
 
     @classmethod
     def from_post(cls, fields: dict[str, list[str]], doc_id: str) -> GuidanceForm:
@@ -48,6 +50,7 @@ class GuidanceForm:
             summary=one("summary", 2000).strip(), sources=one("sources", 5000), last_reviewed=date_parts("last_reviewed"),
             review_by=date_parts("review_by"), verify=one("verify") == "yes",
             body=one("body", MAX_BODY_CHARS + 1).replace("\r\n", "\n"),
+            questions=one("questions", MAX_QUESTIONS_CHARS + 1).replace("\r\n", "\n"),
         )
 
     @classmethod
@@ -60,7 +63,7 @@ class GuidanceForm:
             doc_id=doc_id, title=fields["title"], topic=fields["topic"], ages=fields["ages"], area=fields["areas"][0],
             summary=fields["summary"], sources="\n".join(f"{s['name']} | {s['url']}" for s in fields["sources"]),
             last_reviewed=parts(fields["last_reviewed"]), review_by=parts(fields["review_by"]),
-            verify=bool(fields.get("verify")), body=body,
+            verify=bool(fields.get("verify")), body=body, questions=questions_as_text(fields.get("questions") or {}),
         )
 
 
@@ -103,6 +106,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "last_reviewed": ("last_reviewed-day", "The last reviewed date must be a real date"),
     "review_by": ("review_by-day", "The review by date must be a real date"),
     "body": ("body", "Enter the guidance text"),
+    "questions": ("questions", "Each block of example questions must start with a ## line that matches a heading in the page text"),
 }
 
 
@@ -132,11 +136,14 @@ def validate(form: GuidanceForm, today: dt.date | None = None) -> GuidanceDocume
         errors["topic"] = "Choose a topic from the list"
     if form.area and form.area not in AREA_CHOICES:
         errors["area"] = "Choose national or one of the pilot areas"
+    if len(form.questions) > MAX_QUESTIONS_CHARS:
+        errors["questions"] = f"The example questions must be {MAX_QUESTIONS_CHARS:,} characters or fewer"
     if len(form.body) > MAX_BODY_CHARS:
         errors["body"] = f"The guidance text must be {MAX_BODY_CHARS:,} characters or fewer"
     fields = {"title": form.title, "topic": form.topic, "ages": form.ages, "areas": [form.area] if form.area else [],
               "summary": form.summary, "sources": sources, "last_reviewed": last_reviewed or today.isoformat(),
-              "review_by": review_by or today.isoformat(), "verify": form.verify}
+              "review_by": review_by or today.isoformat(), "verify": form.verify,
+              "questions": questions_from_text(form.questions)}
     document = None
     try:
         document = document_of(form.doc_id, fields, form.body.strip())
@@ -156,5 +163,5 @@ def validate(form: GuidanceForm, today: dt.date | None = None) -> GuidanceDocume
 
 def _ordered(errors: dict[str, str]) -> dict[str, str]:
     # The error summary lists problems in the order the fields appear on the page.
-    order = ["doc_id", "title", "topic", "ages", "area", "summary", "sources", "last_reviewed-day", "review_by-day", "body"]
+    order = ["doc_id", "title", "topic", "ages", "area", "summary", "sources", "last_reviewed-day", "review_by-day", "body", "questions"]
     return {k: errors[k] for k in sorted(errors, key=lambda k: order.index(k) if k in order else len(order))}

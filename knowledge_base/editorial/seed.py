@@ -39,9 +39,29 @@ def seed_from_bundled() -> int:
     return added
 
 
+def add_bundled_questions() -> int:
+    """Example questions came after the first seed of some databases: a published version that has none, and
+    whose text is still the bundled text, takes the bundled file's. An edited page keeps what its editors wrote."""
+    from sqlalchemy import select
+
+    bundled = {d.id: d for d in load_documents(get_settings().content_dir) if d.questions}
+    added = 0
+    with session_scope() as session:
+        for version in session.scalars(select(EditorialVersion).where(
+                EditorialVersion.status == "published", EditorialVersion.document_id.in_(list(bundled)))):
+            document = bundled[version.document_id]
+            if "questions" not in version.fields and version.body.strip() == document.body.strip():
+                version.fields = {**version.fields, "questions": document.questions}
+                added += 1
+    if added:
+        log.info("editorial example questions added documents=%d", added)
+    return added
+
+
 def prepare() -> None:
     """Start-up: seed on first run, and let safety signposting read the published text from the database."""
     from knowledge_base.editorial.signposting import install_published_source
 
     seed_from_bundled()
+    add_bundled_questions()
     install_published_source()
