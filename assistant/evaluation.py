@@ -112,10 +112,56 @@ def print_report(path: Path, results: list[LineResult]) -> dict:
     return summary
 
 
+def load_labels(path: Path | None) -> dict[str, list[str]]:
+    """Line id -> the sections (doc::heading slug) that answer it, best first; [] where none does."""
+    if path is None or not path.is_file():
+        return {}
+    rows = (json.loads(text) for text in path.read_text(encoding="utf-8").splitlines() if text.strip())
+    return {row["id"]: row["sections"] for row in rows}
+
+
+def retrieval_figures(path: Path, results: list[LineResult], labels: dict[str, list[str]]) -> dict:
+    """recall@1, recall@5, MRR and the wrong-section rate (answered from a section no label names), per topic,
+    for the lines of this file that have section labels."""
+    from knowledge_base import ranking
+    from knowledge_base.search import get_searcher
+
+    lines = {row["id"]: row for row in (json.loads(t) for t in path.read_text(encoding="utf-8").splitlines() if t.strip())}
+    answered = {r.id: r.status == "answered" and r.route == "guidance" for r in results}
+    threshold = ranking.model().answer_threshold
+    per_topic: dict[str, list[tuple[int, bool, bool]]] = defaultdict(list)
+    no_section = {"lines": 0, "answered_as_sure": 0}
+    for line_id, wanted in labels.items():
+        line = lines.get(line_id)
+        if line is None:
+            continue
+        found = get_searcher().search(line["message"], line.get("area"), k=10)
+        if not wanted:
+            no_section["lines"] += 1
+            no_section["answered_as_sure"] += bool(answered.get(line_id) and found and found[0].relevance >= threshold)
+            continue
+        ids = [c.chunk_id for c in found]
+        rank = next((i + 1 for i, cid in enumerate(ids) if cid in wanted), 0)
+        wrong = bool(answered.get(line_id)) and (not ids or ids[0] not in wanted)
+        for topic in ("all", line["expect"].get("topic", "")):
+            per_topic[topic].append((rank, wrong, bool(answered.get(line_id))))
+
+    def figures(rows: list[tuple[int, bool, bool]]) -> dict:
+        n, answered_n = len(rows), sum(a for _, _, a in rows)
+        return {"lines": n, "recall@1": round(sum(r == 1 for r, _, _ in rows) / n, 3),
+                "recall@5": round(sum(1 <= r <= 5 for r, _, _ in rows) / n, 3),
+                "mrr": round(sum(1 / r for r, _, _ in rows if r) / n, 3),
+                "wrong_section_rate": round(sum(w for _, w, _ in rows) / answered_n, 3) if answered_n else None}
+
+    return {"by_topic": {t: figures(rows) for t, rows in sorted(per_topic.items())}, "no_section_lines": no_section}
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("eval", help="score a questions file in the shared JSONL format")
     parser.add_argument("questions", type=Path)
     parser.add_argument("--report", type=Path, default=None, help="JSON report path (default reports/eval-NAME.json)")
+    parser.add_argument("--labels", type=Path, default=Path("benchmarks/data/section_labels.jsonl"),
+                        help="section labels (JSONL: id, sections) for retrieval figures on the lines they name")
     parser.set_defaults(func=run)
 
 
@@ -125,6 +171,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     results = evaluate(args.questions)
     summary = print_report(args.questions, results)
+    labels = load_labels(args.labels)
+    if any(r.id in labels for r in results):
+        summary["retrieval"] = retrieval_figures(args.questions, results, labels)
+        print("\nRetrieval (labelled lines; wrong_section_rate = answered from a section no label names):")
+        for topic, figures in summary["retrieval"]["by_topic"].items():
+            print(f"  {topic:18} {figures}")
+        print(f"  lines no section answers: {summary['retrieval']['no_section_lines']}")
     report = args.report or Path("reports") / f"eval-{args.questions.stem}.json"
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps({**summary, "lines": [asdict(r) for r in results]}, indent=2), encoding="utf-8")

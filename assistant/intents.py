@@ -34,8 +34,12 @@ def _patterns() -> dict:
 
 
 def greeting_kind(text: str) -> str | None:
-    """'hello', 'thanks', 'goodbye' or 'capabilities' when the whole message is one."""
-    return next((kind for kind, p in _patterns()["greeting"].items() if p.search(_bare(text))), None)
+    """'hello', 'thanks', 'goodbye', 'identity' or 'capabilities' when the whole message is one: the wording
+    patterns first, then the learned classifier (assistant/conversation.py) for every other phrasing."""
+    from assistant import conversation
+
+    found = next((kind for kind, p in _patterns()["greeting"].items() if p.search(_bare(text))), None)
+    return found or (conversation.model().kind(text) if text.strip() else None)
 
 
 def asks_for_contact(text: str) -> bool:
@@ -48,6 +52,11 @@ def is_vague(text: str) -> bool:
 
 def is_follow_up(text: str) -> bool:
     return bool(_patterns()["follow_up"].search(text.strip())) or len(text.split()) <= 3
+
+
+def continues_earlier_turn(text: str) -> bool:
+    """Worded as a follow-up ("and for a 3 year old?", "same for boys?"): it refers to a turn before it."""
+    return bool(_patterns()["follow_up"].search(_bare(text)))
 
 
 def asks_about_services(text: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from assistant import schema
+from assistant import conversation, schema
 from assistant.handoffs.boot import on_startup as prepare_handoffs
 from knowledge_base import ranking
 from knowledge_base.build import build_index
@@ -28,6 +28,7 @@ def prepare() -> None:
     report = build_index()  # only changed chunks are embedded again
     embed_query("warm up")  # load the model before the first request
     exemplars.index()  # safety exemplar vectors, so the first parent does not wait for them
+    conversation.model()  # greetings and thanks in any phrasing; trained at install time like the rest
     learned.model()  # trained at install time (`python -m assistant train`); read from the cache here
     embed_multilingual_query("warm up")
     warm_up_language()

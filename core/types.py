@@ -36,3 +36,4 @@ class RetrievedChunk:
     similarity: float  # cosine similarity to the query, for the answer threshold
     sources: tuple[Source, ...] = ()
     relevance: float = 0.0  # the learned ranker's probability that this section answers the question
+    red_flag: bool = False  # a section that says when to get help (GP, NHS 111, a referral)

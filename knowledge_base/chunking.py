@@ -57,6 +57,7 @@ def chunk_document(document: GuidanceDocument) -> list[Chunk]:
             "ages": document.ages,
             "sources": sources,
             # One question per line (Chroma metadata holds no lists); the last heading names the section.
+            "red_flag": "yes" if heading and heading.split(" > ")[-1] in document.red_flags else "",
             "questions": "\n".join(document.questions.get(heading.split(" > ")[-1] if heading else INTRO_KEY, [])),
         }
         digest_input = "\x1f".join([part.page_content, *(f"{k}={v}" for k, v in sorted(metadata.items()))])

@@ -42,6 +42,9 @@ class GuidanceDocument(BaseModel):
     # Parents' questions each section answers, keyed by the section's heading ("_intro" for the text before
     # the first heading). Indexed as extra vectors that point to their section, and the ranker's training data.
     questions: dict[str, list[str]] = Field(default_factory=dict)
+    # Headings of the sections that say when to get help (a GP, NHS 111, a therapist): their advice is added to
+    # an answer whenever the question comes close to them, so a red flag is never answered without it.
+    red_flags: list[str] = Field(default_factory=list)
     body: str = Field(min_length=1)
 
     @field_validator("ages", mode="before")
@@ -55,6 +58,9 @@ class GuidanceDocument(BaseModel):
         unknown = sorted(set(self.questions) - headings)
         if unknown:
             raise ValueError(f"example questions for headings that are not in the text: {', '.join(unknown)}")
+        unknown = sorted(set(self.red_flags) - headings)
+        if unknown:
+            raise ValueError(f"red-flag sections that are not headings in the text: {', '.join(unknown)}")
         return self
 
     @property

@@ -178,6 +178,7 @@ class Ranker:
     bias: float
     answer_threshold: float  # probability of the best section at or above which it answers the question
     closest_floor: float  # below the answer threshold but at or above this: the closest section, said to be so
+    red_flag_threshold: float  # a when-to-get-help section this likely joins the answer with its advice
     report: dict = field(default_factory=dict)
 
     def adapt(self, vector: np.ndarray) -> np.ndarray:
@@ -193,7 +194,7 @@ class Ranker:
     def save(self, out: BinaryIO) -> None:
         np.savez(out, adapter=self.adapter, mean=self.mean, scale=self.scale, weights=self.weights,
                  bias=np.array(self.bias), answer_threshold=np.array(self.answer_threshold),
-                 closest_floor=np.array(self.closest_floor),
+                 closest_floor=np.array(self.closest_floor), red_flag_threshold=np.array(self.red_flag_threshold),
                  features=np.array(json.dumps(list(FEATURES))), report=np.array(json.dumps(self.report)))
 
     @classmethod
@@ -202,7 +203,8 @@ class Ranker:
             if json.loads(str(data["features"])) != list(FEATURES):
                 raise ValueError("ranker file was trained on other features")
             return cls(data["adapter"], data["mean"], data["scale"], data["weights"], float(data["bias"]),
-                       float(data["answer_threshold"]), float(data["closest_floor"]), json.loads(str(data["report"])))
+                       float(data["answer_threshold"]), float(data["closest_floor"]),
+                       float(data["red_flag_threshold"]), json.loads(str(data["report"])))
 
 
 def _inputs_digest() -> str:

@@ -170,6 +170,18 @@ def fit_ranker(data: dict, config: dict, started: float) -> Ranker:
             hits = np.flatnonzero(order == owner)
             ranks.append(int(hits[0]) + 1 if len(hits) else 0)
             topics.append(metadatas[owner].get("topic", ""))
+    red_flag_rows = np.array([m.get("red_flag") == "yes" for m in metadatas])
+    red_flag_top, red_flag_owner = [], []
+    for q, (owner, rows) in enumerate(query_owner):
+        probs = held[groups == q]
+        flagged = probs[red_flag_rows[rows]] if len(rows) else probs[:0]
+        red_flag_top.append(flagged.max() if len(flagged) else 0.0)
+        red_flag_owner.append(owner >= 0 and bool(red_flag_rows[owner]))
+    red_flag_top_a, red_flag_owner_a = np.array(red_flag_top), np.array(red_flag_owner)
+    # The red-flag threshold: held out, questions written for a when-to-get-help section bring its advice
+    # into the answer at least this often (data/ranking.yaml).
+    flagged_questions = red_flag_top_a[red_flag_owner_a]
+    red_flag_threshold = float(np.quantile(flagged_questions, 1 - float(config["red_flag_recall"]))) if len(flagged_questions) else 1.0
     top_a, correct_a = np.array(top), np.array(correct)
     n_questions = sum(owner >= 0 for owner, _ in query_owner)
     threshold = _choose_threshold(top_a, correct_a, float(config["wrong_answer_cost"]))
@@ -188,9 +200,12 @@ def fit_ranker(data: dict, config: dict, started: float) -> Ranker:
         "held_out_answered_right": round(float((correct_a[:n_questions] & (top_a[:n_questions] >= threshold)).mean()), 3),
         "held_out_answered_wrong": round(float((~correct_a[:n_questions] & (top_a[:n_questions] >= threshold)).mean()), 3),
         "off_topic_answered": round(float((top_a[n_questions:] >= threshold).mean()), 3) if data["off_topic"] else None,
+        "red_flag_threshold": round(red_flag_threshold, 3),
+        "held_out_red_flag_advice_added_when_asked": round(float((flagged_questions >= red_flag_threshold).mean()), 3) if len(flagged_questions) else None,
+        "held_out_red_flag_advice_added_to_other_questions": round(float((red_flag_top_a[:n_questions][~red_flag_owner_a[:n_questions]] >= red_flag_threshold).mean()), 3),
         "by_topic_recall_at_1": {t: round(float((ranks_a[np.array(topics) == t] == 1).mean()), 3) for t in sorted(set(topics))},
         "weights": dict(zip(FEATURES, np.round(weights, 3).tolist())),
         "seconds": round(time.perf_counter() - started, 1),
     }
     log.info("ranker trained %s", report)
-    return Ranker(data["adapter"], mean, scale, weights, bias, threshold, floor, report)
+    return Ranker(data["adapter"], mean, scale, weights, bias, threshold, floor, red_flag_threshold, report)

@@ -144,6 +144,7 @@ class HybridSearcher:
             similarity=similarity,
             sources=sources,
             relevance=relevance,
+            red_flag=meta.get("red_flag") == "yes",
         )
 
 

@@ -30,4 +30,7 @@ def run(_args: argparse.Namespace) -> int:
     ranker = ranking.model()
     print(f"guidance ranker ready in {time.perf_counter() - started:.1f}s; held-out (out-of-fold) figures:")
     print(json.dumps(ranker.report, indent=1))
+    from assistant import conversation
+
+    print("conversation classifier, held-out figures:", json.dumps(conversation.model().report))
     return 0

@@ -15,6 +15,10 @@ def search_queries(ctx: TurnContext) -> list[str]:
     return [ctx.text]
 
 
+# Enough for the answer, a second section and a when-to-get-help section further down the ranking.
+RESULTS = 6
+
+
 class Retrieve:
     """Given its searcher: the live index for parents, a draft snapshot for the editors' preview."""
 
@@ -24,4 +28,4 @@ class Retrieve:
     def __call__(self, ctx: TurnContext) -> None:
         queries = search_queries(ctx)
         ctx.search_query = queries[-1]
-        ctx.retrieved = self.searcher.search(queries, ctx.area)
+        ctx.retrieved = self.searcher.search(queries, ctx.area, k=RESULTS)

@@ -14,7 +14,8 @@ def stage(ctx: TurnContext) -> None:
     elif intents.asks_for_contact(ctx.text):
         ctx.handoff_offered = True
         ctx.end("answered", "handoff", message("handoff_offer"))
-    elif intents.is_vague(ctx.text) and not ctx.history:
+    elif (intents.is_vague(ctx.text) or intents.continues_earlier_turn(ctx.text)) and not ctx.history:
+        # "and what about at night?" with nothing before it: ask, rather than guess what "it" was.
         ctx.end("clarification", "guidance", message("clarification"))
     else:
         ctx.route = "services" if intents.asks_about_services(ctx.text) else "guidance"

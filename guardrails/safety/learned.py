@@ -29,6 +29,7 @@ import numpy as np
 
 from core.embeddings import embed, embed_multilingual, embed_multilingual_query, embed_query
 from core.cache_files import write_replacing
+from core.classifier import fit_logistic as _fit, out_of_fold as _out_of_fold, threshold_for_false_alarms as _threshold
 from core.settings import get_settings
 from guardrails.safety._data import DATA_DIR, load
 
@@ -121,38 +122,6 @@ class SafetyModel:
 
 URGENT = ("emergency", "safeguarding", "crisis")
 GATED = (*URGENT, "injection")
-
-
-def _fit(x: np.ndarray, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=seed)
-    model.fit(x, y)
-    return model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
-
-
-def _out_of_fold(x: np.ndarray, y: np.ndarray, n_classes: int, settings: dict) -> np.ndarray:
-    from sklearn.model_selection import StratifiedKFold
-
-    probs = np.zeros((len(y), n_classes), dtype=np.float32)
-    folds = StratifiedKFold(n_splits=int(settings["folds"]), shuffle=True, random_state=int(settings["seed"]))
-    for train, held in folds.split(x, y):
-        weights, bias = _fit(x[train], y[train], float(settings["c"]), int(settings["seed"]))
-        logits = x[held] @ weights.T + bias
-        logits -= logits.max(axis=1, keepdims=True)
-        held_probs = np.exp(logits)
-        probs[held] = held_probs / held_probs.sum(axis=1, keepdims=True)
-    return probs
-
-
-def _threshold(scores_ordinary: np.ndarray, allowed_false_alarm: float, floor: float) -> float:
-    """Lowest probability at which at most `allowed_false_alarm` of ordinary lines score at or above it."""
-    if len(scores_ordinary) == 0:
-        return max(floor, 0.5)
-    ranked = np.sort(scores_ordinary)[::-1]
-    allowed = int(np.floor(allowed_false_alarm * len(ranked)))
-    above = ranked[allowed] if allowed < len(ranked) else 0.0  # the first ordinary score we must stay above
-    return float(max(floor, np.nextafter(np.float32(above), np.float32(1.0))))
 
 
 def _thresholds(probs: np.ndarray, y: np.ndarray, subset: np.ndarray, classes: tuple[str, ...],

@@ -17,13 +17,13 @@ TOPICS: dict[str, str] = {
 }
 assert set(TOPICS) == set(get_args(Topic))
 AREA_CHOICES: tuple[str, ...] = get_args(Area)
-FIELD_ORDER = ("title", "topic", "ages", "areas", "summary", "sources", "last_reviewed", "review_by", "verify", "questions")
+FIELD_ORDER = ("title", "topic", "ages", "areas", "summary", "sources", "last_reviewed", "review_by", "verify", "questions", "red_flags")
 
 
 def fields_of(document: GuidanceDocument) -> dict[str, Any]:
     """JSON-safe front matter (dates as ISO text) for storing in a version row."""
     data = document.model_dump(mode="json", exclude={"id", "body"})
-    return {key: data[key] for key in FIELD_ORDER if key != "questions" or data[key]}
+    return {key: data[key] for key in FIELD_ORDER if key not in ("questions", "red_flags") or data[key]}
 
 
 def document_of(doc_id: str, fields: dict[str, Any], body: str) -> GuidanceDocument:
@@ -44,8 +44,8 @@ def to_markdown(doc_id: str, fields: dict[str, Any], body: str) -> str:
     """The same shape as the bundled files, so an export can be committed or re-seeded."""
     meta: dict[str, Any] = {"id": doc_id}
     for key in FIELD_ORDER:
-        if key in fields and not (key in ("verify", "questions") and not fields[key]):
-            meta[key] = fields[key] if key in ("sources", "ages", "areas", "questions") else _yaml_value(fields[key])
+        if key in fields and not (key in ("verify", "questions", "red_flags") and not fields[key]):
+            meta[key] = fields[key] if key in ("sources", "ages", "areas", "questions", "red_flags") else _yaml_value(fields[key])
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)
     return f"---\n{front}---\n{body.strip()}\n"
 

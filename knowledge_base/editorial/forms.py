@@ -36,6 +36,7 @@ class GuidanceForm:
     verify: bool = False
     body: str = ""
     questions: str = ""  # "## heading" lines, each followed by parents' questions that section answers
+    red_flags: str = ""  # one heading per line: sections whose when-to-get-help advice joins close answers
 
     @classmethod
     def from_post(cls, fields: dict[str, list[str]], doc_id: str) -> GuidanceForm:
@@ -51,6 +52,7 @@ class GuidanceForm:
             review_by=date_parts("review_by"), verify=one("verify") == "yes",
             body=one("body", MAX_BODY_CHARS + 1).replace("\r\n", "\n"),
             questions=one("questions", MAX_QUESTIONS_CHARS + 1).replace("\r\n", "\n"),
+            red_flags=one("red_flags", 5000).replace("\r\n", "\n"),
         )
 
     @classmethod
@@ -64,6 +66,7 @@ class GuidanceForm:
             summary=fields["summary"], sources="\n".join(f"{s['name']} | {s['url']}" for s in fields["sources"]),
             last_reviewed=parts(fields["last_reviewed"]), review_by=parts(fields["review_by"]),
             verify=bool(fields.get("verify")), body=body, questions=questions_as_text(fields.get("questions") or {}),
+            red_flags="\n".join(fields.get("red_flags") or []),
         )
 
 
@@ -107,6 +110,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "review_by": ("review_by-day", "The review by date must be a real date"),
     "body": ("body", "Enter the guidance text"),
     "questions": ("questions", "Each block of example questions must start with a ## line that matches a heading in the page text"),
+    "red_flags": ("red_flags", "Each when-to-get-help section must be a heading in the page text, copied exactly"),
 }
 
 
@@ -116,6 +120,9 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     for error in exc.errors():
         loc = error.get("loc", ())
         key = str(loc[0]) if loc else ""
+        if not key:  # the document's own cross-field checks name their field in the message
+            text = str(error.get("msg", ""))
+            key = "questions" if "example questions" in text else "red_flags" if "red-flag" in text else key
         field_id, message = _MESSAGES.get(key, ("body", "Check the page and try again"))
         if key == "sources" and len(loc) >= 3:
             line = int(loc[1]) + 1
@@ -143,7 +150,8 @@ def validate(form: GuidanceForm, today: dt.date | None = None) -> GuidanceDocume
     fields = {"title": form.title, "topic": form.topic, "ages": form.ages, "areas": [form.area] if form.area else [],
               "summary": form.summary, "sources": sources, "last_reviewed": last_reviewed or today.isoformat(),
               "review_by": review_by or today.isoformat(), "verify": form.verify,
-              "questions": questions_from_text(form.questions)}
+              "questions": questions_from_text(form.questions),
+              "red_flags": [line.strip().removeprefix("## ") for line in form.red_flags.splitlines() if line.strip()]}
     document = None
     try:
         document = document_of(form.doc_id, fields, form.body.strip())
@@ -163,5 +171,5 @@ def validate(form: GuidanceForm, today: dt.date | None = None) -> GuidanceDocume
 
 def _ordered(errors: dict[str, str]) -> dict[str, str]:
     # The error summary lists problems in the order the fields appear on the page.
-    order = ["doc_id", "title", "topic", "ages", "area", "summary", "sources", "last_reviewed-day", "review_by-day", "body", "questions"]
+    order = ["doc_id", "title", "topic", "ages", "area", "summary", "sources", "last_reviewed-day", "review_by-day", "body", "questions", "red_flags"]
     return {k: errors[k] for k in sorted(errors, key=lambda k: order.index(k) if k in order else len(order))}

@@ -1,0 +1,118 @@
+"""Learned recognition of turns that are only conversation: hello, thanks, goodbye, "what can you do".
+
+The wording patterns in data/intents.yaml come first (high precision); this classifier gives the recall for
+the rest ("ey up", "cheers mate, sorted", "r u a real person"). A logistic regression over the MiniLM vector
+that retrieval computes anyway, trained on data/conversation_training.yaml plus every example question in
+the guidance (which are "other": real questions), seeded and cached under MODEL_CACHE_DIR by a digest of
+its inputs. Its threshold is chosen on out-of-fold probabilities against a false-alarm budget on "other".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from core.cache_files import write_replacing
+from core.classifier import fit_logistic, out_of_fold, threshold_for_false_alarms
+from core.embeddings import embed_query
+from core.settings import get_settings
+
+DATA_DIR = Path(__file__).parent / "data"
+OTHER = "other"
+_lock = threading.Lock()
+_model: ConversationModel | None = None
+
+
+@dataclass(frozen=True)
+class ConversationModel:
+    classes: tuple[str, ...]
+    weights: np.ndarray
+    bias: np.ndarray
+    threshold: float  # probability of any conversation kind at or above which the turn is conversation
+    report: dict
+
+    def kind(self, text: str) -> str | None:
+        vector = np.asarray(embed_query(text), dtype=np.float32)
+        logits = self.weights @ vector + self.bias
+        probs = np.exp(logits - logits.max())
+        probs /= probs.sum()
+        other = self.classes.index(OTHER)
+        if 1.0 - probs[other] < self.threshold:
+            return None
+        probs[other] = 0.0
+        return self.classes[int(probs.argmax())]
+
+
+def _settings() -> dict:
+    return yaml.safe_load((DATA_DIR / "intents.yaml").read_text(encoding="utf-8"))["conversation_classifier"]
+
+
+def _lines() -> tuple[list[str], list[str]]:
+    from knowledge_base.documents import load_documents
+
+    data = yaml.safe_load((DATA_DIR / "conversation_training.yaml").read_text(encoding="utf-8"))
+    seen: dict[str, str] = {}
+    for kind, lines in data.items():
+        for line in lines:
+            seen.setdefault(str(line).strip(), kind)
+    for document in load_documents(get_settings().content_dir):
+        for questions in document.questions.values():
+            for question in questions:
+                seen.setdefault(question.strip(), OTHER)
+    texts = sorted(seen)
+    return texts, [seen[t] for t in texts]
+
+
+def train() -> ConversationModel:
+    from knowledge_base.text_vectors import vectors_of
+
+    settings = _settings()
+    texts, labels = _lines()
+    classes = tuple(sorted(set(labels)))
+    y = np.array([classes.index(label) for label in labels])
+    x = vectors_of(texts)
+    held = out_of_fold(x, y, len(classes), settings)
+    other = classes.index(OTHER)
+    conversation = 1.0 - held[:, other]
+    threshold = threshold_for_false_alarms(conversation[y == other], float(settings["other_false_alarm"]), 0.5)
+    caught = conversation[y != other] >= threshold
+    right_kind = held[y != other].argmax(axis=1) == y[y != other]
+    weights, bias = fit_logistic(x, y, float(settings["c"]), int(settings["seed"]))
+    report = {"lines": len(texts), "threshold": round(threshold, 3),
+              "held_out_conversation_recall": round(float(caught.mean()), 3),
+              "held_out_right_kind": round(float((caught & right_kind).mean()), 3),
+              "held_out_other_taken": round(float((conversation[y == other] >= threshold).mean()), 4)}
+    return ConversationModel(classes, weights, bias, threshold, report)
+
+
+def _digest() -> str:
+    texts, labels = _lines()
+    blob = json.dumps([texts, labels, _settings(), get_settings().embedding_model], sort_keys=True)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:24]
+
+
+def model() -> ConversationModel:
+    global _model
+    if _model is not None:
+        return _model
+    with _lock:
+        if _model is None:
+            path = get_settings().model_cache_dir / f"conversation-{_digest()}.npz"
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    _model = ConversationModel(tuple(json.loads(str(data["classes"]))), data["weights"], data["bias"],
+                                               float(data["threshold"]), json.loads(str(data["report"])))
+            except (OSError, ValueError, KeyError):
+                _model = train()
+                trained = _model
+                write_replacing(path, lambda out: np.savez(
+                    out, classes=np.array(json.dumps(list(trained.classes))), weights=trained.weights, bias=trained.bias,
+                    threshold=np.array(trained.threshold), report=np.array(json.dumps(trained.report))),
+                    "conversation-*.npz")
+    return _model
