@@ -32,7 +32,7 @@ def handle_turn(message: str, conversation_id: str | None, area: str | None) -> 
     history = conversations.recent_messages(conversation_id) if conversation_id else []
     conversation_id = conversation_id or conversations.start_conversation(area)
     ctx = pipeline.run(TurnContext(message=message, conversation_id=conversation_id, area=area, history=history))
-    top = ctx.retrieved[0].similarity if ctx.retrieved else None
+    top = ctx.retrieved[0].relevance if ctx.retrieved else None  # the ranker's probability, for the content-gaps report
     response = to_response(ctx)
     extras = {"sources": [s.model_dump() for s in response.sources], "services": response.services}
     conversations.record_turn(conversation_id, ctx.text, response.answer, response.route, response.status, top, extras)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import and_, or_, select
 
-from core.settings import get_settings
+from knowledge_base import ranking
 from assistant.conversations import ConversationRecord, TurnRecord
 from core.database import session_scope
 from core.embeddings import embed
@@ -46,7 +46,8 @@ def iso_week(when: dt.datetime) -> str:
 
 
 def _turns(since: dt.datetime, area: str | None) -> list[tuple[str, str, str, dt.datetime]]:
-    low = get_settings().answer_threshold + LOW_CONFIDENCE_MARGIN
+    # top_similarity holds the best section's ranker probability: answered, but close to the answer threshold.
+    low = ranking.model().answer_threshold + LOW_CONFIDENCE_MARGIN
     query = (
         select(TurnRecord.redacted_text, TurnRecord.status, ConversationRecord.area, TurnRecord.created_at)
         .join(ConversationRecord, ConversationRecord.id == TurnRecord.conversation_id)

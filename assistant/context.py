@@ -29,6 +29,9 @@ class TurnContext:
     handoff_offered: bool = False
     english: bool = True  # False when the message is clearly in another language
     urgent_help: list[str] = field(default_factory=list)  # urgent routes whose help is shown before the answer
+    # Out of scope by the safety layer's reading; refused unless the turn is plainly conversation or a
+    # follow-up (route_intent), which a short fragment like "what if that doesn't work" often is.
+    out_of_scope: bool = False
     ended: bool = False
 
     def end(self, status: str, route: str, answer: str) -> None:

@@ -100,3 +100,13 @@ def record_turn(
         conversation = session.get(ConversationRecord, conversation_id)
         if conversation is not None:
             conversation.last_active_at = _now()
+
+
+def purge_older_than(cutoff: dt.datetime) -> int:
+    """Delete conversations (and their redacted turns) last active before the cutoff (CHAT_RETENTION_DAYS)."""
+    from sqlalchemy import delete
+
+    with session_scope() as session:
+        old = select(ConversationRecord.id).where(ConversationRecord.last_active_at < cutoff)
+        session.execute(delete(TurnRecord).where(TurnRecord.conversation_id.in_(old)))
+        return session.execute(delete(ConversationRecord).where(ConversationRecord.last_active_at < cutoff)).rowcount or 0

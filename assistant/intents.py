@@ -34,12 +34,9 @@ def _patterns() -> dict:
 
 
 def greeting_kind(text: str) -> str | None:
-    """'hello', 'thanks', 'goodbye', 'identity' or 'capabilities' when the whole message is one: the wording
-    patterns first, then the learned classifier (assistant/conversation.py) for every other phrasing."""
-    from assistant import conversation
-
-    found = next((kind for kind, p in _patterns()["greeting"].items() if p.search(_bare(text))), None)
-    return found or (conversation.model().kind(text) if text.strip() else None)
+    """'hello', 'thanks', 'goodbye', 'identity' or 'capabilities' when the whole message is one, by the wording
+    patterns (high precision). assistant/conversation.py recognises the other phrasings."""
+    return next((kind for kind, p in _patterns()["greeting"].items() if p.search(_bare(text))), None)
 
 
 def asks_for_contact(text: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from assistant import conversation, schema
+from assistant import conversation, retention, schema
 from assistant.handoffs.boot import on_startup as prepare_handoffs
 from knowledge_base import ranking
 from knowledge_base.build import build_index
@@ -22,6 +22,7 @@ def prepare() -> None:
     started = time.perf_counter()
     schema.upgrade()  # the migrations are the one source of the schema
     prepare_handoffs()  # checks the key, purges past retention (also: `python -m assistant handoffs purge`)
+    retention.purge_all()  # chat turns and audit events too; then every PURGE_INTERVAL_MINUTES (web lifespan)
     ensure_bundled_directory()  # example data until the council imports its own ORUK feed
     prepare_editorial()  # first run: bundled guidance and signposting into the database (then the source of truth)
     ranking.model()  # trained at install time (`python -m assistant train`); read from the cache here

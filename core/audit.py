@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,3 +30,12 @@ def recent(limit: int = 500, reference: str | None = None) -> list[AuditEvent]:
         if reference:
             query = query.where(AuditEvent.reference == reference)
         return list(session.scalars(query))
+
+
+def purge_older_than(cutoff: dt.datetime) -> int:
+    """Delete audit events recorded before the cutoff (AUDIT_RETENTION_DAYS); returns how many. The one way an
+    event ever goes: whole events past retention, in one statement (the ORM refuses to change or delete one)."""
+    from sqlalchemy import delete
+
+    with session_scope() as session:
+        return session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff)).rowcount or 0

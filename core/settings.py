@@ -34,10 +34,6 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", alias="HOST")
     port: int = Field(default=8000, alias="PORT")
     max_message_chars: int = Field(default=2000, alias="MAX_MESSAGE_CHARS")
-    answer_threshold: float = Field(default=0.35, alias="ANSWER_THRESHOLD")
-    # Text-speak ("ds is 19mths") lowers meaning similarity; when keyword and meaning search agree on the
-    # same first section, a lower bar is safe (benchmarks/answer_threshold.py: no off-topic question agrees).
-    answer_threshold_agreed: float = Field(default=0.28, alias="ANSWER_THRESHOLD_AGREED")
     rate_limit: str = Field(default="30/minute", alias="CHAT_RATE_LIMIT")
     secret_key: str = Field(default="", alias="SECRET_KEY")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
@@ -46,7 +42,13 @@ class Settings(BaseSettings):
     directory_max_feed_mb: float = Field(default=50.0, alias="DIRECTORY_MAX_FEED_MB")
     # Tell it once (handoffs). Keys: comma-separated Fernet keys, newest first (rotation).
     handoff_encryption_key: str = Field(default="", alias="HANDOFF_ENCRYPTION_KEY")
-    retention_days: int = Field(default=183, ge=1, alias="RETENTION_DAYS")
+    retention_days: int = Field(default=183, ge=1, alias="RETENTION_DAYS")  # after a story is closed or withdrawn
+    # Stories never closed (new, opened, accepted, declined) are deleted this long after their last change.
+    open_handoff_retention_days: int = Field(default=365, ge=1, alias="OPEN_HANDOFF_RETENTION_DAYS")
+    chat_retention_days: int = Field(default=30, ge=1, alias="CHAT_RETENTION_DAYS")  # redacted chat turns
+    audit_retention_days: int = Field(default=730, ge=1, alias="AUDIT_RETENTION_DAYS")
+    chat_cookie_minutes: int = Field(default=60, ge=1, alias="CHAT_COOKIE_MINUTES")  # a conversation in a browser
+    purge_interval_minutes: int = Field(default=60, ge=1, alias="PURGE_INTERVAL_MINUTES")  # in-process schedule
     share_draft_minutes: int = Field(default=120, ge=5, alias="SHARE_DRAFT_MINUTES")
     staff_session_hours: int = Field(default=8, ge=1, alias="STAFF_SESSION_HOURS")
     login_max_failures: int = Field(default=5, ge=1, alias="LOGIN_MAX_FAILURES")

@@ -1,4 +1,4 @@
-"""Retrieval and directory thresholds, from core/data/thresholds.yaml (one file beside ANSWER_THRESHOLD)."""
+"""Directory and content-gap thresholds, from core/data/thresholds.yaml."""
 
 from __future__ import annotations
 

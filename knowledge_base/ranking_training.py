@@ -12,7 +12,7 @@ from core.settings import get_settings
 from knowledge_base.chunking import chunk_documents
 from knowledge_base.documents import load_documents
 from knowledge_base.query_terms import expand
-from knowledge_base.ranking import FEATURES, Ranker, RankingIndex, features, index_from, settings
+from knowledge_base.ranking import FEATURES, Ranker, features, index_from, settings
 from knowledge_base.text_vectors import vectors_of
 
 log = logging.getLogger("knowledge_base.ranking_training")

@@ -80,7 +80,7 @@ def share(client: TestClient, answers: dict | None = None, consent: bool = True)
     """The parent journey over HTTP; returns (final response, sealed draft, csrf token)."""
     form = client.get("/share")
     token = csrf_token(form.text)
-    data = {**FULL_ANSWERS, **(answers or {}), "csrf_token": token, "idempotency_key": hidden(form.text, "idempotency_key")}
+    data = {**FULL_ANSWERS, **(answers or {}), "csrf_token": token, "form_key": hidden(form.text, "form_key")}
     check = client.post("/share", data=data)
     assert check.status_code == 200, check.text
     draft = hidden(check.text, "draft")

@@ -87,7 +87,7 @@ def test_malformed_json_gets_422(app_client):
 
 def test_html_in_a_message_is_inert_on_the_page(app_client):
     body = app_client.post("/api/chat", json={"message": "<script>alert(1)</script> potty training tips?"}).json()
-    page = app_client.get(f"/?conversation_id={body['conversation_id']}").text
+    page = app_client.get("/", cookies={"fh_conversation": body["conversation_id"]}).text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
 
@@ -111,3 +111,61 @@ def test_service_question_gets_directory_cards_not_guidance_sources(app_client):
     assert body["services"] and all(card["example_data"] for card in body["services"])
     assert "stay and play" in body["answer"].lower()
     assert body["sources"] == []
+
+
+def test_a_transcript_is_readable_only_by_the_browser_holding_its_conversation(app_client):
+    """Security: the conversation is never in the address, pages are no-store, and an id alone shows nothing."""
+    from fastapi.testclient import TestClient
+
+    sent = app_client.post("/chat", data={"message": "my toddler hides to poo, what do I do?", "area": "leeds"},
+                           follow_redirects=False)
+    assert sent.status_code == 303 and "conversation" not in sent.headers["location"]
+    cookie = sent.cookies.get("fh_conversation")
+    assert cookie and "httponly" in sent.headers["set-cookie"].lower()
+    mine = app_client.get("/", cookies={"fh_conversation": cookie})
+    assert "hides to poo" in mine.text and mine.headers["cache-control"] == "no-store"
+    with TestClient(app_client.app) as stranger:
+        assert "hides to poo" not in stranger.get(f"/?conversation_id={cookie}").text
+    ended = app_client.post("/chat/end", cookies={"fh_conversation": cookie}, follow_redirects=False)
+    assert ended.status_code == 303 and 'fh_conversation=""' in ended.headers["set-cookie"]
+
+
+def test_retention_purges_old_chat_turns_never_closed_handoffs_and_audit_events(app_client):
+    import datetime as dt
+
+    from sqlalchemy import select, update
+
+    from assistant.conversations import ConversationRecord, record_turn, start_conversation
+    from assistant.retention import purge_all
+    from core import audit
+    from core.database import session_scope
+    from core.staff import AuditEvent
+
+    old, fresh = start_conversation("leeds"), start_conversation("leeds")
+    for conversation in (old, fresh):
+        record_turn(conversation, "a redacted question", "an answer", "guidance", "answered", 0.9, {})
+    long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=400)
+    with session_scope() as session:
+        session.execute(update(ConversationRecord).where(ConversationRecord.id == old).values(last_active_at=long_ago))
+        audit.record(session, "system", "signed_out", detail="retention-test")
+        session.flush()
+        session.execute(update(AuditEvent).where(AuditEvent.detail == "retention-test")
+                        .values(at=long_ago - dt.timedelta(days=400)))
+    report = purge_all()
+    with session_scope() as session:
+        left = set(session.scalars(select(ConversationRecord.id).where(ConversationRecord.id.in_([old, fresh]))))
+        assert not session.scalars(select(AuditEvent).where(AuditEvent.detail == "retention-test")).first()
+    assert left == {fresh} and report.conversations_deleted >= 1 and report.audit_deleted >= 1
+
+
+def test_the_purge_runs_on_a_schedule_while_the_server_runs(app_client):
+    import time
+
+    from assistant.retention import PurgeSchedule
+
+    schedule = PurgeSchedule(interval_seconds=0.05).start()
+    deadline = time.monotonic() + 10
+    while schedule.runs < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    schedule.stop()
+    assert schedule.runs >= 2

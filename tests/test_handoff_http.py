@@ -29,7 +29,7 @@ def test_the_parent_journey_gives_a_reference_and_private_link(client):
 
 def test_check_answers_shows_what_staff_will_see(client):
     form = client.get("/share")
-    data = {**FULL_ANSWERS, "csrf_token": csrf_token(form.text), "idempotency_key": hidden(form.text, "idempotency_key")}
+    data = {**FULL_ANSWERS, "csrf_token": csrf_token(form.text), "form_key": hidden(form.text, "form_key")}
     check = client.post("/share", data=data)
     assert "Armley Family Hub at Leeds City Council will see" in check.text
     assert "07700 900 982" in check.text and "Quintessa" in check.text
@@ -46,6 +46,26 @@ def test_submitting_twice_or_refreshing_creates_one_handoff(client):
     assert _handoffs() == 1
 
 
+def test_a_key_sent_by_the_client_never_reaches_another_parents_story(client):
+    """A replayed or typed form key (the old hidden field) must not return an earlier parent's private link."""
+    from sqlalchemy import select
+
+    from assistant.handoffs.models import Handoff
+    from core.database import session_scope
+
+    replayed = "k" * 43
+    first_sent, _draft, _token = share(client, {"idempotency_key": replayed})
+    second_sent, _draft, _token = share(client, {"idempotency_key": replayed, "child_name": "Another Child"})
+    assert first_sent.headers["location"] != second_sent.headers["location"]
+    assert _handoffs() == 2
+    with session_scope() as session:
+        stored = session.scalars(select(Handoff.idempotency_key)).all()
+    # Only a keyed hash is kept: no row holds a key a form could carry.
+    assert all(len(value) == 64 and value != replayed for value in stored)
+    form = client.get("/share")
+    assert 'name="idempotency_key"' not in form.text and len(hidden(form.text, "form_key")) > 43
+
+
 def test_missing_consent_is_a_clear_422_and_nothing_is_stored(client):
     sent, _draft, _token = share(client, consent=False)
     assert sent.status_code == 422
@@ -56,7 +76,7 @@ def test_missing_consent_is_a_clear_422_and_nothing_is_stored(client):
 
 def test_bad_fields_get_the_error_summary_and_keep_what_was_typed(client):
     form = client.get("/share")
-    data = {**FULL_ANSWERS, "csrf_token": csrf_token(form.text), "idempotency_key": "x",
+    data = {**FULL_ANSWERS, "csrf_token": csrf_token(form.text), "form_key": "x",
             "noticed": "n" * 5000, "contact_method": "email", "email": "mum@", "phone": "999"}
     response = client.post("/share", data=data)
     assert response.status_code == 422
@@ -114,8 +134,10 @@ def test_a_conversation_prefills_the_form(client):
 
     conversation = start_conversation("hammersmith-fulham")
     record_turn(conversation, "my 3 year old still has toilet accidents", "…", "guidance", "answered", 0.9, {})
-    page = client.get(f"/share?conversation_id={conversation}")
+    page = client.get("/share", cookies={"fh_conversation": conversation})
     assert "We filled in some answers from your chat" in page.text
     assert "my 3 year old still has toilet accidents</textarea>" in page.text
     assert 'id="area-2" name="area" type="radio" value="hammersmith-fulham" checked' in page.text
-    assert client.get("/share?conversation_id=unknown").status_code == 200
+    assert client.get("/share", cookies={"fh_conversation": "unknown"}).status_code == 200
+    # An id in the address prefills nothing: only this browser's own conversation does.
+    assert "We filled in some answers" not in client.get(f"/share?conversation_id={conversation}").text

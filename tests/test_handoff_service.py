@@ -160,6 +160,24 @@ def test_retention_purge_deletes_closed_handoffs_past_retention(handoff_db):
     assert left == {recent.reference, open_one.reference} and purged == [old.reference]
 
 
+def test_retention_purge_deletes_never_closed_handoffs_after_their_own_period(handoff_db):
+    from core.database import session_scope
+    from assistant.handoffs.models import Handoff
+    from assistant.handoffs.retention import purge
+
+    stale, opened_late, fresh = _create("s"), _create("o"), _create("f")
+    now = dt.datetime.now(dt.timezone.utc)
+    with session_scope() as session:
+        for ref in (stale.reference, opened_late.reference):
+            session.scalar(select(Handoff).where(Handoff.reference == ref)).created_at = now - dt.timedelta(days=400)
+        # Opened recently: counted from its last change, so it stays.
+        session.scalar(select(Handoff).where(Handoff.reference == opened_late.reference)).opened_at = now - dt.timedelta(days=5)
+    report = purge()
+    assert report.open_deleted == 1
+    with session_scope() as session:
+        assert set(session.scalars(select(Handoff.reference))) == {opened_late.reference, fresh.reference}
+
+
 def test_audit_events_cannot_be_changed_or_deleted(handoff_db):
     from core.database import session_scope
     from core.staff import AuditEvent, AuditIsAppendOnly

@@ -47,7 +47,7 @@ def test_canary_personal_data_is_never_kept(live_server):
         for value in canary.values():
             assert value.lower() not in body["answer"].lower()
     # The no-JavaScript page shows the kept (redacted) transcript.
-    page = httpx.get(f"{live_server}/?conversation_id={conversation_id}", timeout=30).text
+    page = httpx.get(f"{live_server}/", cookies={"fh_conversation": conversation_id}, timeout=30).text
     assert "[NAME]" in page
 
     var_dir = Path(os.environ["LIVE_SERVER_VAR_DIR"])

@@ -157,4 +157,4 @@ def test_cli_creates_users_from_stdin_and_purges(handoff_db):
     assert refused.returncode == 2 and "area_manager need an area" in refused.stderr
     assert "dee\thub_staff\tbootle\tactive" in run("users", "list").stdout
     purged = run("handoffs", "purge")
-    assert purged.returncode == 0 and "Deleted 0 closed and 0 withdrawn" in purged.stdout
+    assert purged.returncode == 0 and "Deleted 0 closed, 0 withdrawn and 0 never-closed" in purged.stdout

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from assistant import startup
+from assistant.retention import PurgeSchedule
 from core.settings import get_settings
 from slowapi.errors import RateLimitExceeded
 
@@ -36,7 +37,11 @@ ROUTER_MODULES: list[str] = [
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     startup.prepare()
-    yield
+    schedule = PurgeSchedule().start()  # retention holds while the server runs, not only at start-up
+    try:
+        yield
+    finally:
+        schedule.stop()
 
 
 def create_app() -> FastAPI:

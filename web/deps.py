@@ -86,3 +86,12 @@ def install(app: FastAPI) -> None:
         return exc.render(request)
 
     app.add_exception_handler(Refusal, refused)
+
+
+# The parent's conversation, held in an HttpOnly cookie (web/routers/chat_page.py), never in an address.
+CONVERSATION_COOKIE = "fh_conversation"
+
+
+def conversation_of(request: Request) -> str | None:
+    value = request.cookies.get(CONVERSATION_COOKIE, "")
+    return value if 0 < len(value) <= 64 else None

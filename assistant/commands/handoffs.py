@@ -38,10 +38,13 @@ def _list_users(_args: argparse.Namespace) -> int:
 
 
 def _purge(_args: argparse.Namespace) -> int:
-    from assistant.handoffs.retention import purge
-    report = purge()
-    print(f"Deleted {report.closed_deleted} closed and {report.withdrawn_deleted} withdrawn handoffs "
-          f"past retention, and {report.sessions_deleted} expired staff sessions.")
+    from assistant.retention import purge_all
+
+    report = purge_all()
+    handoffs = report.handoffs
+    print(f"Deleted {handoffs.closed_deleted} closed, {handoffs.withdrawn_deleted} withdrawn and {handoffs.open_deleted} "
+          f"never-closed handoffs past retention, {handoffs.sessions_deleted} expired staff sessions, "
+          f"{report.conversations_deleted} chat conversations and {report.audit_deleted} audit events.")
     return 0
 
 

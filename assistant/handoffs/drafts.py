@@ -20,9 +20,24 @@ def new_idempotency_key() -> str:
     return secrets.token_urlsafe(32)
 
 
-def looks_like_key(text: str) -> bool:
-    # Only keys we could have made: a short or chosen key must not match someone else's.
-    return len(text) == 43 and all(c.isalnum() or c in "-_" for c in text)
+def seal_key(idempotency_key: str) -> str:
+    """The form carries its key sealed: a key typed or copied by a client can never name a handoff."""
+    return encrypt_json({"form_key": idempotency_key}).decode()
+
+
+def unseal_key(sealed: str) -> str | None:
+    """The key inside a sealed form key, or None when it is missing, changed, expired or not ours."""
+    try:
+        data = decrypt_json(sealed.encode(), ttl=get_settings().share_draft_minutes * 60)
+    except (InvalidToken, ValueError, TypeError):
+        return None
+    key = data.get("form_key") if isinstance(data, dict) else None
+    return key if isinstance(key, str) and key else None
+
+
+def stored_key(idempotency_key: str) -> str:
+    """What the database keeps: a keyed hash, so a leaked row cannot be replayed as a form key."""
+    return hmac.new(secret_key().encode(), b"idempotency:" + idempotency_key.encode(), hashlib.sha256).hexdigest()
 
 
 def seal(answers: dict, idempotency_key: str) -> str:

@@ -14,7 +14,7 @@ from core.database import session_scope
 from assistant.handoffs import notify
 from core import audit
 from assistant.handoffs.consent import ConsentWording
-from assistant.handoffs.drafts import parent_token, token_hash
+from assistant.handoffs.drafts import parent_token, stored_key, token_hash
 from core.encryption import decrypt_json, encrypt_json
 from assistant.handoffs.models import Handoff, HandoffNote, utcnow
 from assistant.handoffs.references import new_reference
@@ -71,7 +71,7 @@ def add_handoff(session: Session, answers: dict, idempotency_key: str, consent: 
     """The whole creation in the caller's transaction: the handoff, its consent record and the audit entry."""
     handoff = Handoff(
         reference=new_reference(),
-        idempotency_key=idempotency_key,
+        idempotency_key=stored_key(idempotency_key),
         parent_token_hash=token_hash(parent_token(idempotency_key)),
         area=answers["area"],
         hub=answers["hub"],
@@ -90,7 +90,7 @@ def add_handoff(session: Session, answers: dict, idempotency_key: str, consent: 
 
 def _existing(idempotency_key: str) -> str | None:
     with session_scope() as session:
-        return session.scalar(select(Handoff.reference).where(Handoff.idempotency_key == idempotency_key))
+        return session.scalar(select(Handoff.reference).where(Handoff.idempotency_key == stored_key(idempotency_key)))
 
 
 def create_handoff(answers: dict, idempotency_key: str, consent: ConsentWording) -> Created:

@@ -6,9 +6,9 @@ from assistant.context import TurnContext
 from core.types import SIGNPOSTED_ROUTES
 from guardrails.safety import classify_turn, signposting_for
 
-# Routes answered with signposting (status "signposted"); injection and out_of_scope are refusals.
+# Routes answered with signposting (status "signposted"); injection is refused here, out_of_scope in route_intent.
 SIGNPOSTED = frozenset(SIGNPOSTED_ROUTES)
-REFUSED = frozenset({"injection", "out_of_scope"})
+REFUSED = frozenset({"injection"})
 
 
 def stage(ctx: TurnContext) -> None:
@@ -24,6 +24,8 @@ def stage(ctx: TurnContext) -> None:
     elif verdict.route in REFUSED:
         # Fixed text only: an injection's wording is never echoed back or acted on.
         ctx.end("refused", verdict.route, signposting_for(verdict.route, ctx.area))
+    elif verdict.route == "out_of_scope":
+        ctx.out_of_scope = True  # refused in route_intent, after greetings and follow-ups have had their say
     elif verdict.possible:
         # Possible but not certain: the parent still gets an answer, with the urgent help before it.
         ctx.urgent_help = list(verdict.possible)

@@ -1,4 +1,9 @@
-"""The parent chat page: works as a plain form POST, and chat.js enhances it in place."""
+"""The parent chat page: works as a plain form POST, and chat.js enhances it in place.
+
+The conversation lives in an HttpOnly cookie, never in the address: a transcript (which may hold a
+safeguarding disclosure) is readable only by the browser that holds its conversation, for
+CHAT_COOKIE_MINUTES after its last message or until "End conversation". Every chat page is no-store, so
+the back button on a shared hub computer cannot show it either."""
 
 from __future__ import annotations
 
@@ -12,10 +17,22 @@ from core.areas import AREAS
 from core.settings import get_settings
 from assistant.conversations import ConversationNotFound, transcript
 from knowledge_base.directory import is_example_data
+from web.deps import CONVERSATION_COOKIE, conversation_of
 from web.rate_limit import chat_limit
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)
+
+
+def _keep_conversation(request: Request, response: Response, conversation_id: str) -> Response:
+    response.set_cookie(CONVERSATION_COOKIE, conversation_id, max_age=get_settings().chat_cookie_minutes * 60,
+                        httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")
+    return _no_store(response)
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _page(request: Request, conversation_id: str | None, area: str | None, status_code: int = 200, **errors: str) -> Response:
@@ -25,7 +42,7 @@ def _page(request: Request, conversation_id: str | None, area: str | None, statu
         turns, conversation_id = [], None
         errors.setdefault("notice", "That conversation has ended. You can start a new one below.")
     summary = [{"field_id": field.removesuffix("_error"), "message": text} for field, text in errors.items() if field.endswith("_error")]
-    return templates.TemplateResponse(
+    return _no_store(templates.TemplateResponse(
         request,
         "chat.html",
         {
@@ -38,16 +55,20 @@ def _page(request: Request, conversation_id: str | None, area: str | None, statu
             **errors,
         },
         status_code=status_code,
-    )
+    ))
 
 
 @router.get("/", response_class=HTMLResponse)
-def chat_page(
-    request: Request,
-    conversation_id: Annotated[str | None, Query(max_length=64)] = None,
-    area: Annotated[str | None, Query(max_length=40)] = None,
-) -> Response:
-    return _page(request, conversation_id, area)
+def chat_page(request: Request, area: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    return _page(request, conversation_of(request), area)
+
+
+@router.post("/chat/end")
+def end_conversation(request: Request) -> Response:
+    """Forget the conversation in this browser (a shared computer): the next person starts afresh."""
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(CONVERSATION_COOKIE, path="/")
+    return _no_store(response)
 
 
 @router.post("/chat")
@@ -56,8 +77,8 @@ def send_message(
     request: Request,
     message: Annotated[str, Form(max_length=20000)] = "",
     area: Annotated[str, Form(max_length=40)] = "",
-    conversation_id: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
+    conversation_id = conversation_of(request) or ""
     if area and area not in AREAS:
         return _page(request, conversation_id or None, None, 422, area_error="Choose your area from the list")
     try:
@@ -68,9 +89,8 @@ def send_message(
         ctx = handle_turn(message, None, area or None)
     if request.headers.get("x-requested-with") == "chat.js":
         turn = transcript(ctx.conversation_id)[-1]
-        return templates.TemplateResponse(
-            request, "partials/turn.html", {"turn": turn, "conversation_id": ctx.conversation_id}
-        )
-    query = f"conversation_id={ctx.conversation_id}" + (f"&area={area}" if area else "")
-    # Post/redirect/get: refreshing the page never sends the message twice.
-    return RedirectResponse(f"/?{query}#latest", status_code=303)
+        return _keep_conversation(request, templates.TemplateResponse(request, "partials/turn.html", {"turn": turn}),
+                                  ctx.conversation_id)
+    # Post/redirect/get: refreshing the page never sends the message twice. The address names no conversation.
+    return _keep_conversation(request, RedirectResponse(f"/{'?area=' + area if area else ''}#latest", status_code=303),
+                              ctx.conversation_id)

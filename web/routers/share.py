@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from core.areas import AREAS
@@ -14,6 +14,7 @@ from assistant.handoffs.consent import ConsentNotGiven, check_given, wording
 from assistant.handoffs.prefill import prefill
 from assistant.handoffs.service import HandoffNotFound, HandoffView, HandoffWithdrawn, create_handoff, for_parent, withdraw
 from assistant.handoffs.summary import answer_rows
+from web.deps import conversation_of
 from web.handoff_web import csrf_ok, first, form_fields, no_store, page, problem, summary
 
 router = APIRouter(include_in_schema=False)
@@ -30,7 +31,7 @@ NOT_FOUND = ("We could not find your story", "The link may be wrong, or it may h
 def _form(request: Request, answers: dict, key: str, errors: list | None = None, prefilled: bool = False) -> Response:
     errors = errors or []
     concern_options = [(code, info["label"]) for code, info in form_choices()["concerns"].items()]
-    context = {"a": answers, "idempotency_key": key, "errors": {e.field_id: e.message for e in errors},
+    context = {"a": answers, "form_key": drafts.seal_key(key), "errors": {e.field_id: e.message for e in errors},
                "error_summary": summary(errors), "choices_data": form_choices(), "concern_options": concern_options,
                "hubs_by_area": {area: hubs_in(area) for area in AREAS}, "prefilled": prefilled}
     return page(request, "share/form.html", context, 422 if errors else 200)
@@ -62,8 +63,9 @@ def _opened_draft(request: Request, fields: dict[str, list[str]]) -> tuple[dict,
 
 
 @router.get("/share")
-def share_form(request: Request, conversation_id: Annotated[str | None, Query(max_length=64)] = None) -> Response:
-    answers = prefill(conversation_id)
+def share_form(request: Request) -> Response:
+    # Prefilled from this browser's own conversation only (its cookie), never from an id in the address.
+    answers = prefill(conversation_of(request))
     return _form(request, answers, drafts.new_idempotency_key(), prefilled=bool(answers.get("noticed")))
 
 
@@ -71,8 +73,8 @@ def share_form(request: Request, conversation_id: Annotated[str | None, Query(ma
 def check_answers(request: Request, fields: Fields) -> Response:
     if not csrf_ok(request, fields):
         return problem(request, 403, *FORGED, ("/share", "Start again"))
-    key = first(fields, "idempotency_key")
-    key = key if drafts.looks_like_key(key) else drafts.new_idempotency_key()
+    # The key is made here and only ever travels sealed: a replayed or typed key cannot reach another story.
+    key = drafts.unseal_key(first(fields, "form_key")) or drafts.new_idempotency_key()
     answers = forms.read_answers(fields)
     errors = forms.validate(answers)
     return _form(request, answers, key, errors) if errors else _check(request, answers, key)

@@ -24,9 +24,6 @@ if (form && transcript && window.fetch) {
       turn.id = 'latest'
       turn.querySelector('h2').setAttribute('tabindex', '-1')
       transcript.appendChild(turn)
-      form.elements.conversation_id.value = turn.dataset.conversationId
-      const share = document.getElementById('share-story-link')
-      if (share) share.href = '/share?conversation_id=' + turn.dataset.conversationId
       form.elements.message.value = ''
       form.elements.message.dispatchEvent(new Event('input'))
       turn.querySelector('h2').focus()
