@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from core.keys import encryption_keys
+from core.keys import encryption_keys, secret_key
 
-__all__ = ["encrypt_json", "decrypt_json", "InvalidToken", "cipher"]
+__all__ = ["encrypt_json", "decrypt_json", "InvalidToken", "cipher", "draft_cipher", "rotate"]
 
 
 @lru_cache(maxsize=4)
@@ -21,10 +22,30 @@ def cipher() -> MultiFernet:
     return _cipher_for(tuple(encryption_keys()))
 
 
-def encrypt_json(value: object) -> bytes:
-    return cipher().encrypt(json.dumps(value, ensure_ascii=False).encode())
+@lru_cache(maxsize=4)
+def _draft_cipher_for(secret: str) -> Fernet:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"family-hub-share-drafts").derive(secret.encode())
+    return Fernet(base64.urlsafe_b64encode(key))
 
 
-def decrypt_json(token: bytes, ttl: int | None = None) -> object:
+def draft_cipher() -> Fernet:
+    """Unsent forms (sealed drafts, form keys) use their own key, derived from SECRET_KEY: a leaked draft key
+    cannot open stored records, and rotating HANDOFF_ENCRYPTION_KEY never breaks a form a parent has open."""
+    return _draft_cipher_for(secret_key())
+
+
+def encrypt_json(value: object, using: Fernet | MultiFernet | None = None) -> bytes:
+    return (using or cipher()).encrypt(json.dumps(value, ensure_ascii=False).encode())
+
+
+def decrypt_json(token: bytes, ttl: int | None = None, using: Fernet | MultiFernet | None = None) -> object:
     """Raises InvalidToken when the data was changed, made with another key, or is older than ttl seconds."""
-    return json.loads(cipher().decrypt(token, ttl=ttl))
+    return json.loads((using or cipher()).decrypt(token, ttl=ttl))
+
+
+def rotate(token: bytes) -> bytes:
+    """Re-encrypt with the newest key (the first in HANDOFF_ENCRYPTION_KEY), keeping the original timestamp."""
+    return cipher().rotate(token)

@@ -15,8 +15,26 @@ from core.settings import get_settings
 log = logging.getLogger("core.keys")
 
 
+class MissingKey(RuntimeError):
+    """In production a key must come from its environment variable; no key file is written."""
+
+
+REQUIRED_IN_PRODUCTION = {"secret.key": "SECRET_KEY", "handoff-encryption.key": "HANDOFF_ENCRYPTION_KEY"}
+
+
+def missing_production_keys() -> list[str]:
+    """The environment variables production needs that are not set (empty in development)."""
+    settings = get_settings()
+    if settings.environment != "production":
+        return []
+    return [name for name, value in (("SECRET_KEY", settings.secret_key),
+                                     ("HANDOFF_ENCRYPTION_KEY", settings.handoff_encryption_key)) if not value]
+
+
 def _dev_file(name: str, make: callable) -> str:  # type: ignore[valid-type]
-    # Only when the variable is unset: production must set it (the README says so).
+    # Only when the variable is unset, and never in production.
+    if get_settings().environment == "production":
+        raise MissingKey(f"{REQUIRED_IN_PRODUCTION[name]} must be set when ENVIRONMENT=production")
     path = Path(get_settings().var_dir) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():

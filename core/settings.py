@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +38,9 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=2000, alias="MAX_MESSAGE_CHARS")
     rate_limit: str = Field(default="30/minute", alias="CHAT_RATE_LIMIT")
     secret_key: str = Field(default="", alias="SECRET_KEY")
+    # "production": keys must come from the environment (no key file is ever written) and serve refuses to
+    # start without them; "development" (default) writes key files under VAR_DIR so `make run` just works.
+    environment: Literal["development", "production"] = Field(default="development", alias="ENVIRONMENT")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     max_request_bytes: int = Field(default=256 * 1024, alias="MAX_REQUEST_BYTES")
     frame_ancestors: str = Field(default="'self'", alias="FRAME_ANCESTORS")  # council sites that may embed the chat

@@ -15,7 +15,7 @@ def test_parent_gets_a_sourced_answer_without_javascript(live_server, nojs_page,
     page.select_option("#area", "leeds")
     page.fill("#message", QUESTION)
     page.click("button[type=submit]")
-    page.wait_for_url("**/?area=leeds")  # post/redirect/get; the address names no conversation
+    page.wait_for_url("**/?area=leeds#latest")  # post/redirect/get; the address names no conversation
     answer = page.locator("#latest .app-chat__answer")
     assert "health visitor" in answer.inner_text().lower()
     assert page.locator("#latest a[href^='https://']").count() >= 1

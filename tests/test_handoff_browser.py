@@ -29,7 +29,7 @@ def test_tell_it_once_end_to_end(live_server, nojs_page, browser, axe):
     page.select_option("#area", "leeds")
     page.fill("#message", QUESTION)
     page.click("#chat-form button[type=submit]")
-    page.wait_for_url("**/?area=leeds")
+    page.wait_for_url("**/?area=leeds#latest")
     assert_accessible(page, axe)
     page.click("#share-story-link")
     assert "only says a few words" in page.input_value("#noticed")  # pre-filled from the redacted chat

@@ -262,3 +262,32 @@ def test_first_requests_racing_for_the_development_key_all_get_the_same_key(tmp_
     finally:
         monkeypatch.undo()
         reset_caches()
+
+
+def test_keys_rotate_re_encrypts_every_record_with_the_newest_key(handoff_db, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    from assistant.commands.keys import rotate_records
+    from assistant.handoffs.service import for_parent
+    from handoff_support import reset_caches
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    monkeypatch.setenv("HANDOFF_ENCRYPTION_KEY", old)
+    reset_caches()
+    created = _create("rotate-me")
+    monkeypatch.setenv("HANDOFF_ENCRYPTION_KEY", f"{new},{old}")
+    reset_caches()
+    assert rotate_records() >= 1
+    monkeypatch.setenv("HANDOFF_ENCRYPTION_KEY", new)  # the old key removed: records still open
+    reset_caches()
+    assert for_parent(created.token).answers["child_name"] == FULL_ANSWERS["child_name"]
+
+
+def test_production_never_writes_a_key_file_and_serve_names_the_missing_key(tmp_path):
+    env = {**os.environ, "ENVIRONMENT": "production", "VAR_DIR": str(tmp_path / "var"), "SECRET_KEY": "",
+           "HANDOFF_ENCRYPTION_KEY": ""}
+    result = subprocess.run([sys.executable, "-m", "assistant", "serve", "--port", "1"], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "SECRET_KEY and HANDOFF_ENCRYPTION_KEY" in result.stdout
+    assert not list((tmp_path / "var").glob("*.key"))

@@ -15,7 +15,7 @@ import yaml
 
 from assistant.context import TurnContext
 from assistant.pipeline import stage_name, stages
-from assistant.stages import normalise, route_safety
+from assistant.stages import normalise, route_intent, route_safety
 from guardrails.normalise import smuggled_text, strip_invisible
 from guardrails.safety import classify, classify_turn, signposting_for
 from guardrails.safety._data import DATA_DIR
@@ -225,7 +225,10 @@ def test_stage_refuses_injection_without_echoing_it() -> None:
 
 
 def test_stage_refuses_out_of_scope() -> None:
+    # The safety stage marks it; the intent stage refuses it once greetings and follow-ups have had their say.
     ctx = _run_stages("can you help me sort out my tax return")
+    assert ctx.out_of_scope and not ctx.ended
+    route_intent.stage(ctx)
     assert (ctx.status, ctx.route) == ("refused", "out_of_scope")
 
 

@@ -18,7 +18,11 @@ SECURITY_HEADERS = {
     # Private "my story" links carry a token in the path: never send it on to other sites.
     "referrer-policy": "no-referrer",
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    # Browsers ignore HSTS over plain http, so sending it always is safe; over https it keeps them there.
+    "strict-transport-security": "max-age=31536000; includeSubDomains",
 }
+# Staff pages hold families' stories: never framed, whatever FRAME_ANCESTORS allows for the parent chat.
+STAFF_PREFIXES = ("/staff",)
 
 
 class _TooLarge(Exception):
@@ -33,6 +37,9 @@ class SecurityMiddleware:
         self.headers = [
             (name.encode(), value.format(ancestors=frame_ancestors).encode()) for name, value in SECURITY_HEADERS.items()
         ]
+        self.staff_headers = [
+            (name.encode(), value.format(ancestors="'none'").encode()) for name, value in SECURITY_HEADERS.items()
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,6 +50,7 @@ class SecurityMiddleware:
             await self._too_large(send)
             return
         received, too_large, started = 0, False, False
+        headers = self.staff_headers if scope.get("path", "").startswith(STAFF_PREFIXES) else self.headers
 
         async def limited_receive() -> Message:
             nonlocal received, too_large
@@ -64,7 +72,7 @@ class SecurityMiddleware:
                 started = True
                 existing = list(message.get("headers", []))
                 present = {name.lower() for name, _ in existing}  # a route's own stricter header wins
-                message["headers"] = existing + [(n, v) for n, v in self.headers if n not in present]
+                message["headers"] = existing + [(n, v) for n, v in headers if n not in present]
             await send(message)
 
         try:

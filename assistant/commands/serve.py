@@ -19,8 +19,14 @@ def run(args: argparse.Namespace) -> int:
 
     from core.logging_setup import configure_logging
 
+    from core.keys import missing_production_keys
+
     settings = get_settings()
     configure_logging()
+    if missing := missing_production_keys():
+        # Refuse before anything starts: a production server must never make its own keys.
+        print(f"Not starting: ENVIRONMENT=production needs {' and '.join(missing)} set. No key file was written.")
+        return 2
     uvicorn.run(
         "web.app:create_app",
         factory=True,

@@ -8,7 +8,7 @@ import hmac
 import secrets
 
 from core.settings import get_settings
-from core.encryption import InvalidToken, decrypt_json, encrypt_json
+from core.encryption import InvalidToken, decrypt_json, draft_cipher, encrypt_json
 from core.keys import secret_key
 
 
@@ -22,13 +22,13 @@ def new_idempotency_key() -> str:
 
 def seal_key(idempotency_key: str) -> str:
     """The form carries its key sealed: a key typed or copied by a client can never name a handoff."""
-    return encrypt_json({"form_key": idempotency_key}).decode()
+    return encrypt_json({"form_key": idempotency_key}, using=draft_cipher()).decode()
 
 
 def unseal_key(sealed: str) -> str | None:
     """The key inside a sealed form key, or None when it is missing, changed, expired or not ours."""
     try:
-        data = decrypt_json(sealed.encode(), ttl=get_settings().share_draft_minutes * 60)
+        data = decrypt_json(sealed.encode(), ttl=get_settings().share_draft_minutes * 60, using=draft_cipher())
     except (InvalidToken, ValueError, TypeError):
         return None
     key = data.get("form_key") if isinstance(data, dict) else None
@@ -41,12 +41,12 @@ def stored_key(idempotency_key: str) -> str:
 
 
 def seal(answers: dict, idempotency_key: str) -> str:
-    return encrypt_json({"answers": answers, "key": idempotency_key}).decode()
+    return encrypt_json({"answers": answers, "key": idempotency_key}, using=draft_cipher()).decode()
 
 
 def unseal(draft: str) -> tuple[dict, str]:
     try:
-        data = decrypt_json(draft.encode(), ttl=get_settings().share_draft_minutes * 60)
+        data = decrypt_json(draft.encode(), ttl=get_settings().share_draft_minutes * 60, using=draft_cipher())
     except (InvalidToken, ValueError, TypeError):
         raise DraftExpired() from None
     if not isinstance(data, dict) or not isinstance(data.get("answers"), dict) or not data.get("key"):

