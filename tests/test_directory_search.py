@@ -163,3 +163,16 @@ def test_guidance_without_a_service_kind_is_left_alone():
 def test_other_routes_are_ignored():
     ctx = run_stage("stay and play in Fulham", "hammersmith-fulham", route="emergency", status="signposted", answer="Call 999.")
     assert ctx.answer == "Call 999." and not ctx.services
+
+
+def test_directory_answers_are_short_say_when_results_are_elsewhere_and_answer_the_ask():
+    elsewhere = run_stage("is there a stay and play in Kirkby on saturday?", "liverpool-city-region")
+    assert "Here's what I found for Kirkby" not in elsewhere.answer
+    assert "couldn't find" in elsewhere.answer and "Kirkby" in elsewhere.answer
+    plain = run_stage("stay and play in armley", "leeds")
+    assert plain.services and "Contact:" not in plain.answer and "Cost:" not in plain.answer  # details in the card
+    assert len(plain.answer.split()) < 60
+    access = run_stage("is the stay and play in armley step free for a wheelchair?", "leeds")
+    assert "doesn't say about access" in access.answer and "Cost:" not in access.answer
+    cost = run_stage("how much is the stay and play in armley?", "leeds")
+    assert "Cost:" in cost.answer

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 from sqlalchemy import select
 
 from core.areas import AREA_LABELS_IN_SENTENCE as AREA_LABELS
@@ -12,6 +17,7 @@ from knowledge_base.directory.query import CATEGORY_LABELS, ServiceQuery
 from knowledge_base.directory.schedules import human_occurrence, human_time
 from knowledge_base.directory.search import Match, SearchResult, is_hub_information
 
+DETAILS_FILE = Path(__file__).parent / "data" / "answer_details.yaml"
 EXAMPLE_NOTE = "This is an example directory, so please check with the hub before you go."
 
 
@@ -29,24 +35,47 @@ def contact_line(service: DirectoryService) -> str:
     return f"Contact: {', '.join(parts)}." if parts else ""
 
 
-def describe(match: Match) -> str:
+@lru_cache(maxsize=1)
+def _details() -> dict:
+    data = yaml.safe_load(DETAILS_FILE.read_text(encoding="utf-8"))
+    return {"asks": {kind: re.compile(p, re.I) for kind, p in data["asks"].items()}, "access_unknown": data["access_unknown"]}
+
+
+def asked_details(text: str) -> set[str]:
+    """Which details the parent asked about (cost, booking, contact, access): only those join the text."""
+    return {kind for kind, pattern in _details()["asks"].items() if pattern.search(text or "")}
+
+
+def venue_of(match: Match) -> str:
+    sal = venue_for(match.service, match.occurrences[0] if match.occurrences else None)
+    return sal.location.name if sal else ""
+
+
+def is_in(match: Match, place: str) -> bool:
+    """Whether the session's venue name or address names the place the parent asked about."""
+    sal = venue_for(match.service, match.occurrences[0] if match.occurrences else None)
+    text = f"{sal.location.name} {address_of(sal)}" if sal else match.service.name
+    return place.lower() in text.lower()
+
+
+def describe(match: Match, asks: set[str] | None = None) -> str:
+    """One short line (what, where, when next) plus only the details asked about; the card holds the rest."""
+    asks = asks or set()
     service, occ = match.service, match.occurrences
     sal = venue_for(service, occ[0] if occ else None)
     venue = sal.location.name if sal else ""
-    address = address_of(sal)
-    regular = next((s.description for s in service.schedules if s.freq and s.description), "")
-    if is_hub_information(service):
-        head = f"{venue or service.name}, {address}." + (f" Open {regular}." if regular else "")
-        when = f" Next open {human_occurrence(occ[0])}." if occ else ""
-        parts = (head + when, service.description.replace(" Example data.", ""), booking_of(service), contact_line(service))
-        return " ".join(p for p in parts if p)
     title = f"{service.name} at {venue}" if venue and venue not in service.name else service.name
-    when = (f"next on {human_occurrence(occ[0])}" + (f", then {'; '.join(human_occurrence(o) for o in occ[1:3])}" if occ[1:] else "")
-            if occ else "no upcoming dates are listed")
-    lines = [f"{title} ({address}): {when}." + (f" {regular}." if regular else ""),
-             service.description.replace(" Example data.", ""), f"Cost: {cost_of(service)}.", booking_of(service),
-             contact_line(service)]
-    return " ".join(p for p in lines if p)
+    if is_hub_information(service):
+        regular = next((s.description for s in service.schedules if s.freq and s.description), "")
+        head = f"{venue or service.name}" + (f": open {regular}." if regular else ".") + \
+            (f" Next open {human_occurrence(occ[0])}." if occ else "")
+    else:
+        head = f"{title}: " + (f"next on {human_occurrence(occ[0])}." if occ else "no upcoming dates are listed.")
+    extra = [f"Cost: {cost_of(service)}." if "cost" in asks else "",
+             booking_of(service) if "booking" in asks else "",
+             contact_line(service) if "contact" in asks else "",
+             f"{_details()['access_unknown']} {contact_line(service).removeprefix('Contact: ')}" if "access" in asks else ""]
+    return " ".join(p for p in [head, *extra] if p)
 
 
 def intro(result: SearchResult) -> str:
@@ -55,11 +84,18 @@ def intro(result: SearchResult) -> str:
         return f"I couldn't find {wanted(query)} at that day or time in {where(query)}, but these are the next ones:"
     if "place" in result.relaxed:
         return f"I couldn't find {wanted(query)} in {where(query)}, but there is this nearby in {AREA_LABELS.get(query.area or '', '')}:"
+    place = query.place.name if query.place and query.place.lat is not None else ""
+    shown = result.matches[:3]
+    if place and shown and not any(is_in(m, place) for m in shown):
+        # Said plainly: sessions somewhere else are not "in Kirkby".
+        venues = list(dict.fromkeys(v for v in (venue_of(m) for m in shown) if v))
+        return f"I couldn't find {wanted(query)} in {place}. The nearest I found are at {' and '.join(venues)}:"
     return f"Here's what I found for {where(query)}:"
 
 
 def answer_text(result: SearchResult, shown: int = 3) -> str:
-    paragraphs = [intro(result), *(describe(m) for m in result.matches[:shown])]
+    asks = asked_details(result.query.text)
+    paragraphs = [intro(result), *(describe(m, asks) for m in result.matches[:shown])]
     if any(m.service.example_data for m in result.matches):
         paragraphs.append(EXAMPLE_NOTE)
     return "\n\n".join(paragraphs)
