@@ -158,3 +158,20 @@ def test_cli_creates_users_from_stdin_and_purges(handoff_db):
     assert "dee\thub_staff\tbootle\tactive" in run("users", "list").stdout
     purged = run("handoffs", "purge")
     assert purged.returncode == 0 and "Deleted 0 closed, 0 withdrawn and 0 never-closed" in purged.stdout
+
+
+def test_the_sign_in_throttle_is_bounded_per_address_and_reset_by_a_success(client):
+    from assistant.handoffs.staff import throttle
+
+    make_user("bea", "hub_staff", ["armley"])
+    for _ in range(2):
+        assert sign_in(client, "bea", "wrong").status_code == 401
+    assert sign_in(client, "bea").status_code == 303  # a success clears that username's failures here
+    # Someone elsewhere guessing bea's password cannot lock bea out of her own address.
+    for _ in range(6):
+        throttle.record_failure("bea", "203.0.113.9")
+    assert throttle.is_locked("bea", "203.0.113.9") and not throttle.is_locked("bea", "testclient")
+    # Guessing many usernames cannot grow the table without end.
+    for number in range(throttle.MAX_KEYS + 50):
+        throttle.record_failure(f"guess{number}", "198.51.100.7")
+    assert throttle.tracked() <= throttle.MAX_KEYS

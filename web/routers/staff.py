@@ -64,6 +64,7 @@ def sign_in(request: Request, fields: StaffForm) -> Response:
     if user is None:
         throttle.record_failure(username, address)
         return _sign_in_page(request, 401, "Enter a correct username and password", username)
+    throttle.record_success(username, address)
     return _start_session(request, RedirectResponse(users.home_page(user), 303), sessions.start(user.id))
 
 
