@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, alias="PORT")
     max_message_chars: int = Field(default=2000, alias="MAX_MESSAGE_CHARS")
     rate_limit: str = Field(default="30/minute", alias="CHAT_RATE_LIMIT")
+    # Stories sent per client: scripted submissions must not flood hub queues or send Notify messages at will.
+    share_rate_limit: str = Field(default="5/hour", alias="SHARE_RATE_LIMIT")
     secret_key: str = Field(default="", alias="SECRET_KEY")
     # "production": keys must come from the environment (no key file is ever written) and serve refuses to
     # start without them; "development" (default) writes key files under VAR_DIR so `make run` just works.

@@ -32,6 +32,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Trained safety routers are shared with `make install` (var/cache), so no test server retrains them.
     os.environ.setdefault("MODEL_CACHE_DIR", str(ROOT / "var" / "cache"))
     os.environ.setdefault("CHAT_RATE_LIMIT", "100000/minute")
+    os.environ.setdefault("SHARE_RATE_LIMIT", "100000/hour")
     os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
     os.environ.setdefault("HANDOFF_ENCRYPTION_KEY", "")
     reset_caches()

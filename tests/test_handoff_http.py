@@ -141,3 +141,21 @@ def test_a_conversation_prefills_the_form(client):
     assert client.get("/share", cookies={"fh_conversation": "unknown"}).status_code == 200
     # An id in the address prefills nothing: only this browser's own conversation does.
     assert "We filled in some answers" not in client.get(f"/share?conversation_id={conversation}").text
+
+
+def test_stories_sent_from_one_client_are_limited(client, monkeypatch):
+    """Security: scripted submissions cannot flood a hub's queue (SHARE_RATE_LIMIT per client)."""
+    from handoff_support import reset_caches
+    from web.rate_limit import limiter
+
+    monkeypatch.setenv("SHARE_RATE_LIMIT", "2/hour")
+    reset_caches()
+    limiter.reset()
+    try:
+        assert share(client)[0].status_code == 303
+        assert share(client, {"child_name": "Second Child"})[0].status_code == 303
+        refused, _draft, _token = share(client, {"child_name": "Third Child"})
+        assert refused.status_code == 429 and "You have sent several stories" in refused.text
+        assert _handoffs() == 2
+    finally:
+        limiter.reset()

@@ -15,6 +15,7 @@ from assistant.handoffs.prefill import prefill
 from assistant.handoffs.service import HandoffNotFound, HandoffView, HandoffWithdrawn, create_handoff, for_parent, withdraw
 from assistant.handoffs.summary import answer_rows
 from web.deps import conversation_of
+from web.rate_limit import share_limit
 from web.handoff_web import csrf_ok, first, form_fields, no_store, page, problem, summary
 
 router = APIRouter(include_in_schema=False)
@@ -93,6 +94,7 @@ def consent_page(request: Request, fields: Fields) -> Response:
 
 
 @router.post("/share/send")
+@share_limit
 def send_story(request: Request, fields: Fields) -> Response:
     opened = _opened_draft(request, fields)
     if isinstance(opened, Response):
