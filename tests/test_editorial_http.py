@@ -255,3 +255,16 @@ def test_gaps_page_and_new_page_form_render(app_client, people):
                                                       "last_reviewed-year": "2026", "review_by-day": "1",
                                                       "review_by-month": "1", "review_by-year": "2030", "body": "Text"})
     assert created.status_code == 409 and "There is already a page with this id" in created.text
+
+
+def test_content_gaps_of_an_area_editor_show_only_that_area(app_client):
+    from assistant.conversations import record_turn, start_conversation
+
+    leeds, fulham = start_conversation("leeds"), start_conversation("hammersmith-fulham")
+    record_turn(leeds, "gap question from leeds about moon boots", "x", "guidance", "unanswerable", 0.0, {})
+    record_turn(fulham, "gap question from fulham about snow shoes", "x", "guidance", "unanswerable", 0.0, {})
+    local = signed_in(app_client, make_content_user("leedsed", "editor", role="area_manager", area="leeds"))
+    page = local.get("/staff/content/gaps", params={"area": "hammersmith-fulham"}).text
+    assert "moon boots" in page and "snow shoes" not in page
+    everyone = signed_in(app_client, make_content_user("alled", "editor"))
+    assert "snow shoes" in everyone.get("/staff/content/gaps").text

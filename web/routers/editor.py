@@ -87,9 +87,11 @@ def create_page(request: Request, user: ContentStaff, fields: ContentForm) -> Re
 def content_gaps(request: Request, user: ContentStaff, weeks: str = "12", area: str = "") -> Response:
     weeks_n = min(max(int(weeks), 1), 52) if weeks.strip().isdigit() and len(weeks) < 4 else 12
     area = area if area in AREAS or area == "none" else ""
+    # Parents' (redacted) questions: an editor for one area sees only that area's.
+    area, choices = (user.area, [user.area]) if user.area else (area, AREAS)
     report = gaps_report(weeks_n, area or None)
     return page(request, "editor/gaps.html", _ctx(user, f"{BASE}/gaps", report=report, weeks=weeks_n, area=area,
-                                                  pilot_areas=AREAS))
+                                                  pilot_areas=choices, scoped=bool(user.area)))
 
 
 # ---- signposting ----------------------------------------------------------------------------------------
