@@ -18,10 +18,10 @@ def stage(ctx: TurnContext) -> None:
     elif (intents.is_vague(ctx.text) or intents.continues_earlier_turn(ctx.text)) and not ctx.history:
         # "and what about at night?" with nothing before it: ask, rather than guess what "it" was.
         ctx.end("clarification", "guidance", message("clarification"))
+    elif ctx.out_of_scope:
+        ctx.end("refused", "out_of_scope", signposting_for("out_of_scope", ctx.area))
     elif kind := conversation.model().kind(ctx.text):
         # Every other phrasing of hello, thanks, goodbye or "what can you do", after the clearer cases above.
         ctx.end("answered", "greeting", message(kind))
-    elif ctx.out_of_scope:
-        ctx.end("refused", "out_of_scope", signposting_for("out_of_scope", ctx.area))
     else:
         ctx.route = "services" if intents.asks_about_services(ctx.text) else "guidance"
