@@ -13,12 +13,14 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import yaml
 
-from core.cache_files import write_replacing
+from core.cache_files import read_or_build
 from core.classifier import fit_logistic, out_of_fold, threshold_for_false_alarms
 from core.embeddings import embed_query
 from core.settings import get_settings
@@ -26,7 +28,6 @@ from core.settings import get_settings
 DATA_DIR = Path(__file__).parent / "data"
 OTHER = "other"
 _lock = threading.Lock()
-_model: ConversationModel | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,16 @@ class ConversationModel:
     bias: np.ndarray
     threshold: float  # probability of any conversation kind at or above which the turn is conversation
     report: dict
+
+    def save(self, out: BinaryIO) -> None:
+        np.savez(out, classes=np.array(json.dumps(list(self.classes))), weights=self.weights, bias=self.bias,
+                 threshold=np.array(self.threshold), report=np.array(json.dumps(self.report)))
+
+    @classmethod
+    def load(cls, path: Path) -> ConversationModel:
+        with np.load(path, allow_pickle=False) as data:
+            return cls(tuple(json.loads(str(data["classes"]))), data["weights"], data["bias"],
+                       float(data["threshold"]), json.loads(str(data["report"])))
 
     def kind(self, text: str) -> str | None:
         vector = np.asarray(embed_query(text), dtype=np.float32)
@@ -54,14 +65,14 @@ def _settings() -> dict:
 
 
 def _lines() -> tuple[list[str], list[str]]:
-    from knowledge_base.documents import load_documents
+    from knowledge_base.documents import bundled_documents
 
     data = yaml.safe_load((DATA_DIR / "conversation_training.yaml").read_text(encoding="utf-8"))
     seen: dict[str, str] = {}
     for kind, lines in data.items():
         for line in lines:
             seen.setdefault(str(line).strip(), kind)
-    for document in load_documents(get_settings().content_dir):
+    for document in bundled_documents():
         for questions in document.questions.values():
             for question in questions:
                 seen.setdefault(question.strip(), OTHER)
@@ -97,22 +108,8 @@ def _digest() -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:24]
 
 
+@lru_cache(maxsize=1)
 def model() -> ConversationModel:
-    global _model
-    if _model is not None:
-        return _model
     with _lock:
-        if _model is None:
-            path = get_settings().model_cache_dir / f"conversation-{_digest()}.npz"
-            try:
-                with np.load(path, allow_pickle=False) as data:
-                    _model = ConversationModel(tuple(json.loads(str(data["classes"]))), data["weights"], data["bias"],
-                                               float(data["threshold"]), json.loads(str(data["report"])))
-            except (OSError, ValueError, KeyError):
-                _model = train()
-                trained = _model
-                write_replacing(path, lambda out: np.savez(
-                    out, classes=np.array(json.dumps(list(trained.classes))), weights=trained.weights, bias=trained.bias,
-                    threshold=np.array(trained.threshold), report=np.array(json.dumps(trained.report))),
-                    "conversation-*.npz")
-    return _model
+        path = get_settings().model_cache_dir / f"conversation-{_digest()}.npz"
+        return read_or_build(path, ConversationModel.load, train, ConversationModel.save, "conversation-*.npz")

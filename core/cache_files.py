@@ -7,7 +7,9 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
+
+T = TypeVar("T")
 
 log = logging.getLogger("core.cache_files")
 
@@ -27,3 +29,16 @@ def write_replacing(path: Path, write: Callable[[BinaryIO], None], older: str) -
                 old.unlink(missing_ok=True)
     except OSError as error:
         log.warning("cache file not written name=%s: %s", path.name, error)
+
+
+def read_or_build(path: Path, read: Callable[[Path], T], build: Callable[[], T],
+                  write: Callable[[T, BinaryIO], None], older: str) -> T:
+    """The value cached at `path`; when it is missing or unreadable, built now, written whole (pruning the
+    files matching `older`) and returned. Trained models use it, cached by a digest of their inputs."""
+    try:
+        return read(path)
+    except (OSError, ValueError, KeyError):
+        pass
+    value = build()
+    write_replacing(path, lambda out: write(value, out), older)
+    return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 import re
 from pathlib import Path
 from typing import Literal
@@ -86,3 +87,16 @@ def load_document(path: Path) -> GuidanceDocument:
 
 def load_documents(content_dir: Path) -> list[GuidanceDocument]:
     return [load_document(path) for path in sorted(content_dir.glob("*.md"))]
+
+
+def bundled_documents() -> list[GuidanceDocument]:
+    """The guidance files shipped with the code (CONTENT_DIR), read once per process: start-up reads them for
+    the seed, the ranker's and the conversation classifier's cache digests, and they do not change while running."""
+    from core.settings import get_settings
+
+    return list(_documents_in(get_settings().content_dir))
+
+
+@lru_cache(maxsize=4)
+def _documents_in(content_dir: Path) -> tuple[GuidanceDocument, ...]:
+    return tuple(load_documents(content_dir))

@@ -54,7 +54,3 @@ def topic_needs(text: str) -> tuple[re.Pattern[str], ...]:
     """Patterns a guidance section must contain to be about the same thing as the question."""
     expanded = expand(text).text
     return tuple(re.compile(need, re.I) for pattern, need in _rules()["topics"] if pattern.search(expanded))
-
-
-def covers_topic(question: str, section: str) -> bool:
-    return all(need.search(section) for need in topic_needs(question))

@@ -28,7 +28,7 @@ from typing import BinaryIO
 import numpy as np
 import yaml
 
-from core.cache_files import write_replacing
+from core.cache_files import read_or_build
 from core.settings import get_settings
 from knowledge_base.directory.query import find_age
 from knowledge_base.query_terms import expand, topic_needs
@@ -215,22 +215,15 @@ def _inputs_digest() -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:24]
 
 
-_model: Ranker | None = None
+def _train() -> Ranker:
+    from knowledge_base.ranking_training import train
+
+    return train()
 
 
+@lru_cache(maxsize=1)
 def model() -> Ranker:
     """The ranker for the bundled guidance: read from the cache, or trained once (under a lock) and cached."""
-    global _model
-    if _model is not None:
-        return _model
     with _train_lock:
-        if _model is None:
-            path = get_settings().model_cache_dir / f"ranker-{_inputs_digest()}.npz"
-            try:
-                _model = Ranker.load(path)
-            except (OSError, ValueError, KeyError):
-                from knowledge_base.ranking_training import train
-
-                _model = train()
-                write_replacing(path, _model.save, "ranker-*.npz")
-    return _model
+        path = get_settings().model_cache_dir / f"ranker-{_inputs_digest()}.npz"
+        return read_or_build(path, Ranker.load, _train, Ranker.save, "ranker-*.npz")

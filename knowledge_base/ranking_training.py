@@ -8,9 +8,8 @@ import time
 import numpy as np
 
 from core.areas import AREAS
-from core.settings import get_settings
 from knowledge_base.chunking import chunk_documents
-from knowledge_base.documents import load_documents
+from knowledge_base.documents import bundled_documents
 from knowledge_base.query_terms import expand
 from knowledge_base.ranking import FEATURES, Ranker, features, index_from, settings
 from knowledge_base.text_vectors import vectors_of
@@ -28,7 +27,7 @@ def _off_topic_lines() -> list[str]:
 
 
 def training_inputs() -> dict:
-    chunks = chunk_documents(load_documents(get_settings().content_dir))
+    chunks = chunk_documents(bundled_documents())
     return {"chunks": [[c.chunk_id, c.embedding_text, c.metadata] for c in chunks], "off_topic": _off_topic_lines()}
 
 
@@ -99,7 +98,7 @@ def train() -> Ranker:
 
 def training_rows(config: dict) -> dict:
     rng = np.random.default_rng(int(config["seed"]))
-    chunks = chunk_documents(load_documents(get_settings().content_dir))
+    chunks = chunk_documents(bundled_documents())
     ids = [c.chunk_id for c in chunks]
     metadatas = [{**c.metadata, "text": c.text} for c in chunks]
     index = index_from(ids, metadatas, vectors_of([c.embedding_text for c in chunks]))

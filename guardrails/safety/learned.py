@@ -29,7 +29,7 @@ import numpy as np
 
 from core.embeddings import embed, embed_multilingual, embed_multilingual_query, embed_query
 from core.cache_files import write_replacing
-from core.classifier import fit_logistic as _fit, out_of_fold as _out_of_fold, threshold_for_false_alarms as _threshold
+from core.classifier import fit_logistic, out_of_fold, threshold_for_false_alarms
 from core.settings import get_settings
 from guardrails.safety._data import DATA_DIR, load
 
@@ -141,12 +141,12 @@ def _thresholds(probs: np.ndarray, y: np.ndarray, subset: np.ndarray, classes: t
         column, positives = columns[route]
         figures = {"lines": int(positives.sum())}
         if "sure_false_alarm" in budget:
-            sure[route] = _threshold(column[ordinary], factor * float(budget["sure_false_alarm"]), floor)
+            sure[route] = threshold_for_false_alarms(column[ordinary], factor * float(budget["sure_false_alarm"]), floor)
             figures |= {"sure": round(sure[route], 3),
                         "recall_sure": round(float((column[positives] >= sure[route]).mean()), 3)}
         if "possible_false_alarm" in budget:
             possible[route] = min(sure.get(route, 1.0),
-                                  _threshold(column[ordinary], factor * float(budget["possible_false_alarm"]), floor))
+                                  threshold_for_false_alarms(column[ordinary], factor * float(budget["possible_false_alarm"]), floor))
             figures |= {"possible": round(possible[route], 3),
                         "recall_possible": round(float((column[positives] >= possible[route]).mean()), 3)}
         report[route] = figures
@@ -161,7 +161,7 @@ def train() -> SafetyModel:
     english = np.array([lang == "en" for lang in lines.languages])
     budgeted = np.array(lines.budgeted)
     x = {encoder: _encode(encoder, lines.texts) for encoder in ENCODERS}
-    held = {encoder: _out_of_fold(x[encoder], y, len(classes), settings) for encoder in ENCODERS}
+    held = {encoder: out_of_fold(x[encoder], y, len(classes), settings) for encoder in ENCODERS}
     # The gate: the MiniLM probability that lets through all but the allowed share of English urgent lines.
     gated = [classes.index(r) for r in GATED]
     worst = held["english"][:, gated].max(axis=1)
@@ -190,7 +190,7 @@ def train() -> SafetyModel:
         "urgent_lines_below": round(float((held["multilingual"][urgent_other, classes.index("ordinary")] < not_ordinary).mean()), 3)}
     weights, bias = {}, {}
     for encoder in ENCODERS:
-        weights[encoder], bias[encoder] = _fit(x[encoder], y, float(settings["c"]), int(settings["seed"]))
+        weights[encoder], bias[encoder] = fit_logistic(x[encoder], y, float(settings["c"]), int(settings["seed"]))
     return SafetyModel(classes, weights, bias, readings, gate, report)
 
 

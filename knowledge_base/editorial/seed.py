@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from core.settings import get_settings
 from core.database import session_scope
-from knowledge_base.documents import load_documents
+from knowledge_base.documents import bundled_documents
 from knowledge_base.editorial.content import fields_of
 from knowledge_base.editorial.models import SIGNPOSTING_ID, EditorialDocument, EditorialVersion
 from knowledge_base.editorial.store import is_seeded
@@ -24,7 +23,7 @@ def seed_from_bundled() -> int:
     added = 0
     with session_scope() as session:
         if not is_seeded(session, "guidance"):
-            for document in load_documents(get_settings().content_dir):
+            for document in bundled_documents():
                 session.add(EditorialDocument(id=document.id, kind="guidance"))
                 session.add(EditorialVersion(document_id=document.id, number=1, status="published",
                                              fields=fields_of(document), body=document.body.strip(), author=SEED_AUTHOR))
@@ -44,7 +43,7 @@ def add_bundled_questions() -> int:
     whose text is still the bundled text, takes the bundled file's. An edited page keeps what its editors wrote."""
     from sqlalchemy import select
 
-    bundled = {d.id: d for d in load_documents(get_settings().content_dir) if d.questions}
+    bundled = {d.id: d for d in bundled_documents() if d.questions}
     added = 0
     with session_scope() as session:
         for version in session.scalars(select(EditorialVersion).where(
