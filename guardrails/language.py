@@ -58,11 +58,24 @@ def english_word_share(text: str) -> float | None:
     from guardrails.pii.everyday_words import is_english_word
     from guardrails.pii.settings import spacy_model_name
 
-    words = [w for w in _WORDS.findall(text.lower()) if len(w) > 2 and w not in STOP_WORDS]
+    from guardrails.pii.lexicon import load_lexicon
+
+    model = spacy_model_name()
+    lexicon = load_lexicon()
+    words = []
+    for word in _WORDS.findall(text):
+        lowered = word.lower()
+        if len(lowered) <= 2 or lowered in STOP_WORDS:
+            continue
+        english = is_english_word(lowered.replace("'", ""), model)
+        # People's and places' names say nothing about the language around them ("a dad of 2, Reggie and
+        # Bodhi ... in Widnes"): a capitalised word that is not a dictionary word, or a listed name or place.
+        if not english and (word[:1].isupper() or lexicon.is_known_name_word(lowered) or lexicon.is_never_person(lowered)):
+            continue
+        words.append(english)
     if not words:
         return None
-    model = spacy_model_name()
-    return sum(is_english_word(w.replace("'", ""), model) for w in words) / len(words)
+    return sum(words) / len(words)
 
 
 def is_english(text: str) -> bool:

@@ -7,8 +7,6 @@ patterns and exemplars generalise rather than memorise.
 from __future__ import annotations
 
 import re
-import statistics
-import time
 
 import pytest
 import yaml
@@ -19,7 +17,6 @@ from assistant.stages import normalise, route_intent, route_safety
 from guardrails.normalise import smuggled_text, strip_invisible
 from guardrails.safety import classify, classify_turn, signposting_for
 from guardrails.safety._data import DATA_DIR
-from core.embeddings import embed_multilingual_query, embed_query
 
 EMERGENCY = [
     "my daughter's not breathing what do i do",
@@ -257,21 +254,6 @@ def test_stage_runs_before_intent_routing() -> None:
     names = [stage_name(stage) for stage in stages()]
     assert names.index("route_safety") == names.index("normalise") + 1 + ("redact" in names)
     assert names.index("route_safety") < names.index("route_intent")
-
-
-def test_classify_is_cheap_beyond_the_cached_embedding() -> None:
-    messages = EMERGENCY + NEAR_MISSES + ORDINARY
-    classify("warm the exemplar index")
-    for message in messages:
-        embed_query(strip_invisible(message))
-        # the learned model's second encoder, read for messages past its gate, is cached per text too
-        embed_multilingual_query(strip_invisible(message))
-    timings = []
-    for message in messages:
-        start = time.perf_counter()
-        classify(message)
-        timings.append((time.perf_counter() - start) * 1000)
-    assert statistics.median(timings) < 5, timings
 
 
 def test_every_pattern_compiles_and_names_are_unique() -> None:

@@ -1,5 +1,5 @@
-"""`train`: train (or find in the cache) the learned safety routers and the guidance ranker, and print their
-held-out figures.
+"""`train`: train (or find in the cache) the learned safety routers, the guidance ranker, the conversation
+classifier and the name tagger, and print their held-out figures.
 
 `make install` runs it, so neither a server's start nor the first parent waits for training; a changed
 training line retrains, an unchanged one is read from MODEL_CACHE_DIR."""
@@ -12,7 +12,7 @@ import time
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("train", help="train the learned safety routers and the guidance ranker from the project's own lines")
+    parser = subparsers.add_parser("train", help="train the learned safety routers, guidance ranker, conversation classifier and name tagger from the project's own lines")
     parser.set_defaults(func=run)
 
 
@@ -33,4 +33,7 @@ def run(_args: argparse.Namespace) -> int:
     from assistant import conversation
 
     print("conversation classifier, held-out figures:", json.dumps(conversation.model().report))
+    from guardrails.pii import learned_names
+
+    print("name tagger, held-out figures:", json.dumps(learned_names.tagger().report))
     return 0

