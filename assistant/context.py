@@ -40,4 +40,4 @@ class TurnContext:
 
     @property
     def full_answer(self) -> str:
-        return "\n\n".join([*self.notices, self.answer]) if self.notices else self.answer
+        return "\n\n".join(part for part in [*self.notices, self.answer] if part) if self.notices else self.answer

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.settings import get_settings
+from guardrails.safety import signposting_for
 from knowledge_base.documents import ContentError, load_document, load_documents
 
 
@@ -170,3 +171,23 @@ def test_eval_reports_retrieval_figures_from_section_labels(app_client, tmp_path
     # One line labelled with a section the search can find, one with a section it should not rank at all.
     assert overall["lines"] == 2 and 0 < overall["mrr"] <= 0.75
     assert overall["wrong_section_rate"] >= 0.5
+
+
+def test_a_medical_worry_gets_the_signposting_then_the_guidance_that_fits_it(app_client):
+    # Medical route: the fixed signposting first, then the when-to-get-help section the ranker is sure of.
+    body = _post(app_client, "is it a water infection? my 3 year old says it burns every time she wees and keeps running to the potty")
+    assert (body["status"], body["route"]) == ("signposted", "medical")
+    medical = signposting_for("medical", None)
+    assert body["answer"].startswith(medical.split("\n\n")[0])
+    assert len(body["answer"]) > len(medical) and body["sources"], body
+
+
+def test_a_medical_reply_never_guesses_with_the_closest_section_or_says_no_guidance(app_client):
+    from assistant.messages import message
+
+    for text in ("how many ml of calpol can I give my 2 year old", "is this rash on his tummy eczema or something else"):
+        body = _post(app_client, text)
+        assert (body["status"], body["route"]) == ("signposted", "medical"), body
+        assert body["answer"].startswith(signposting_for("medical", None).split("\n\n")[0])
+        for caveat in (message("closest_guidance"), message("unanswerable")):
+            assert caveat.split("\n")[0] not in body["answer"]

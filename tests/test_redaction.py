@@ -88,6 +88,9 @@ def test_identifiers_are_removed(message: str, secret: str, kind: str) -> None:
         ("Hi Oksana, thanks for getting back to me", "Oksana"),
         ("my 3yo Yusra keeps biting", "Yusra"),
         ("we're the Kowalczyk family, new to Bootle", "Kowalczyk"),
+        # the learned tagger: everyday-word and hyphenated names in contexts no wording cue lists
+        ("lo is Ella-Grace, 2yo, and wont use the potty", "Ella-Grace"),
+        ("the twins are Storm and Sky, both still in nappies", "Storm"),
     ],
 )
 def test_names_found_by_wording_and_lists(message: str, secret: str) -> None:
@@ -207,3 +210,10 @@ def test_redaction_is_thread_safe() -> None:
         parallel = list(pool.map(redact, messages))
     assert parallel == expected
     assert all("Callum" not in result.text for result in parallel)
+
+
+def test_names_and_places_do_not_make_an_english_message_look_foreign() -> None:
+    from guardrails.language import is_english
+
+    assert is_english("dad of two here, Kayden and Bodhi, any Saturday sessions near Widnes or Halewood?")
+    assert not is_english("mój syn Kacper ma dwa lata i jeszcze nie mówi")

@@ -396,3 +396,11 @@ def test_route_model_vectors_are_cached_on_disk(tmp_path, monkeypatch) -> None:
 
     monkeypatch.setattr(exemplars, "embed", no_model)
     assert (exemplars.cached_vectors(["a test line", "another line"]) == first).all()
+
+
+def test_a_second_urgent_route_the_model_finds_possible_is_shown_too() -> None:
+    from guardrails.safety.classifier import choose
+
+    verdict = choose({"safeguarding": "learned ensemble safeguarding (0.70)"}, {"crisis": "learned ensemble crisis (0.40)"})
+    assert verdict.route == "safeguarding"
+    assert verdict.urgent == ("crisis", "safeguarding")  # the parent's own crisis numbers first, never dropped

@@ -39,6 +39,10 @@ def _extra_sections(ctx: TurnContext, best: RetrievedChunk, ranker: ranking.Rank
 
 def stage(ctx: TurnContext) -> None:
     best, ranker = (ctx.retrieved[0] if ctx.retrieved else None), ranking.model()
+    if "medical" in ctx.urgent_help and (best is None or best.relevance < ranker.answer_threshold):
+        # The medical signposting already answers: no "closest section" guess or "no guidance" beside it.
+        ctx.status = "signposted"
+        return
     if best is None or best.relevance < ranker.closest_floor:
         # Never guess: point to people who can help, and offer tell-it-once.
         # In another language, nothing here can read the worry yet: the urgent numbers come with the reply.

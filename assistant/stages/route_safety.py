@@ -19,6 +19,12 @@ def stage(ctx: TurnContext) -> None:
     if verdict.urgent:
         # Every urgent route found gets its help, in order: two routes at once never lose either's numbers.
         ctx.end("signposted", verdict.route, "\n\n".join(signposting_for(r, ctx.area) for r in verdict.urgent))
+    elif verdict.route == "medical":
+        # The fixed medical signposting comes first, and the turn goes on: the guidance that fits the worry
+        # (a when-to-get-help section on urine infections, blood in a nappy...) follows it when the ranker is
+        # sure of one, so a parent is told more than "see a GP" (compose leaves weak matches out).
+        ctx.urgent_help = ["medical"]
+        ctx.notices[:0] = [signposting_for("medical", ctx.area)]
     elif verdict.route in SIGNPOSTED:
         ctx.end("signposted", verdict.route, signposting_for(verdict.route, ctx.area))
     elif verdict.route in REFUSED:
@@ -33,6 +39,6 @@ def stage(ctx: TurnContext) -> None:
 
 
 def finish(ctx: TurnContext) -> None:
-    """After the other stages: a turn that showed urgent help is reported under that route."""
-    if ctx.urgent_help and ctx.status not in ("signposted", "refused"):
+    """After the other stages: a turn that showed urgent (or medical) help is reported under that route."""
+    if ctx.urgent_help and ctx.status != "refused" and ctx.route not in SIGNPOSTED:
         ctx.route, ctx.status = ctx.urgent_help[0], "signposted"

@@ -153,14 +153,17 @@ HELP_ORDER = ("emergency", "crisis", "safeguarding")
 
 
 def choose(found: dict[str, str], possible: dict[str, str] | None = None, *, english: bool = True) -> SafetyVerdict:
-    urgent = tuple(route for route in HELP_ORDER if route in found)
     maybe = tuple(route for route in HELP_ORDER if route in (possible or {}) and route not in found)
+    urgent = tuple(route for route in HELP_ORDER if route in found)
     if urgent:
+        # Another urgent route the model thinks possible is shown too, in help order: a father whose despair
+        # reads mostly as a risk to the children still gets the crisis numbers, before the other text.
+        urgent = tuple(route for route in HELP_ORDER if route in urgent or route in maybe)
         # The route reported is the most urgent by PRIORITY, except that a parent saying they fear harming
         # their child (a crisis_first pattern) is in crisis first, whatever the embeddings add.
         # Wording patterns are precise and the learned model is a recall layer: when a pattern found an
         # urgent route, the route it found leads.
-        by_pattern = [route for route in PRIORITY if route in urgent and found[route].startswith("pattern")]
+        by_pattern = [route for route in PRIORITY if route in found and route in URGENT and found[route].startswith("pattern")]
         primary = by_pattern[0] if by_pattern else next(route for route in PRIORITY if route in found)
         crisis_first = {f"pattern crisis/{name}" for name in patterns.pattern_set().crisis_first}
         if primary == "safeguarding" and found.get("crisis") in crisis_first \
