@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     max_request_bytes: int = Field(default=256 * 1024, alias="MAX_REQUEST_BYTES")
     frame_ancestors: str = Field(default="'self'", alias="FRAME_ANCESTORS")  # council sites that may embed the chat
+    # Addresses (IPs or CIDR networks, comma-separated) of the load balancers in front of the app. Only a
+    # request from one of them may say, in X-Forwarded-For / X-Forwarded-Proto, who the client is and whether
+    # TLS was used; from anyone else those headers are ignored, so rate limits cannot be dodged by faking them.
+    trusted_proxies: str = Field(default="", alias="TRUSTED_PROXIES")
+    # Mark every cookie Secure whatever scheme the app sees (TLS ended at a proxy not listed above).
+    cookie_secure: bool = Field(default=False, alias="COOKIE_SECURE")
     directory_max_feed_mb: float = Field(default=50.0, alias="DIRECTORY_MAX_FEED_MB")
     # Tell it once (handoffs). Keys: comma-separated Fernet keys, newest first (rotation).
     handoff_encryption_key: str = Field(default="", alias="HANDOFF_ENCRYPTION_KEY")

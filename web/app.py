@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from assistant import startup
@@ -63,4 +64,7 @@ def create_app() -> FastAPI:
     app.add_middleware(
         SecurityMiddleware, max_body_bytes=settings.max_request_bytes, frame_ancestors=settings.frame_ancestors
     )
+    if proxies := [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]:
+        # Outermost: the client address and scheme are corrected before rate limits and cookies read them.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     return app

@@ -8,6 +8,7 @@ from starlette.datastructures import UploadFile
 
 from web import csrf
 from web.templating import templates
+from web.cookies import secure_cookies
 
 MAX_FORM_FIELDS = 200
 MAX_PART_BYTES = 64 * 1024
@@ -46,7 +47,7 @@ def page(request: Request, name: str, context: dict, status_code: int = 200) -> 
     )
     if fresh:
         response.set_cookie(csrf.COOKIE_NAME, cookie, httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https", path="/")
+                            secure=secure_cookies(request), path="/")
     no_store(response)
     return response
 

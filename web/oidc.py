@@ -25,6 +25,7 @@ from core.database import session_scope
 from core import audit
 from core.keys import secret_key
 from core.staff import StaffUser
+from web.cookies import secure_cookies
 
 log = logging.getLogger("assistant.handoffs.oidc")
 
@@ -86,7 +87,7 @@ def _save_flow(request: Request, response: Response) -> Response:
     if data:
         # Lax, not Strict: the provider sends the person back with a cross-site GET, which must carry it.
         response.set_cookie(FLOW_COOKIE, _signer().dumps(data), max_age=FLOW_MAX_AGE_SECONDS, httponly=True,
-                            samesite="lax", secure=request.url.scheme == "https", path=FLOW_PATH)
+                            samesite="lax", secure=secure_cookies(request), path=FLOW_PATH)
     else:
         response.delete_cookie(FLOW_COOKIE, path=FLOW_PATH)
     return response

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         access_log=False,  # access logs carry query strings; our own logs never hold message text
+        proxy_headers=False,  # the app trusts forwarded headers only from TRUSTED_PROXIES (web/app.py)
         log_config=None,
     )
     return 0

@@ -20,13 +20,14 @@ from knowledge_base.directory import is_example_data
 from web.deps import CONVERSATION_COOKIE, conversation_of
 from web.rate_limit import chat_limit
 from web.templating import templates
+from web.cookies import secure_cookies
 
 router = APIRouter(include_in_schema=False)
 
 
 def _keep_conversation(request: Request, response: Response, conversation_id: str) -> Response:
     response.set_cookie(CONVERSATION_COOKIE, conversation_id, max_age=get_settings().chat_cookie_minutes * 60,
-                        httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")
+                        httponly=True, samesite="lax", secure=secure_cookies(request), path="/")
     return _no_store(response)
 
 

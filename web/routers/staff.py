@@ -21,6 +21,7 @@ from assistant.handoffs.summary import answer_rows
 from web.deps import Admin, MaybeStaff, Staff, StaffForm
 from web.handoff_web import first, no_store, page, problem
 from web.templating import AREA_LABELS, templates
+from web.cookies import secure_cookies
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,7 +71,7 @@ def sign_in(request: Request, fields: StaffForm) -> Response:
 
 def _start_session(request: Request, response: Response, token: str) -> Response:
     response.set_cookie(sessions.COOKIE_NAME, token, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", path="/staff")
+                        secure=secure_cookies(request), path="/staff")
     return no_store(response)
 
 
