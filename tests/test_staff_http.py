@@ -175,3 +175,35 @@ def test_the_sign_in_throttle_is_bounded_per_address_and_reset_by_a_success(clie
     for number in range(throttle.MAX_KEYS + 50):
         throttle.record_failure(f"guess{number}", "198.51.100.7")
     assert throttle.tracked() <= throttle.MAX_KEYS
+
+
+def test_a_csrf_token_is_bound_to_the_staff_session_it_was_given_in(client):
+    make_user("amy", "hub_staff", ["armley"])
+    token_before = csrf_token(client.get("/staff").text)  # the sign-in page: no session yet
+    assert sign_in(client, "amy").status_code == 303
+    refused = client.post("/staff/sign-out", data={"csrf_token": token_before})
+    assert refused.status_code == 403 and "For your security" in refused.text
+    token_now = csrf_token(client.get("/staff/handoffs").text)  # the sign-out form in the page header
+    assert client.post("/staff/sign-out", data={"csrf_token": token_now}).status_code == 303
+
+
+def test_over_tls_the_csrf_cookie_has_the_host_prefix(client, monkeypatch):
+    from core.settings import get_settings
+
+    monkeypatch.setenv("COOKIE_SECURE", "true")
+    get_settings.cache_clear()
+    try:
+        fresh = type(client)(client.app, base_url="https://testserver", follow_redirects=False)
+        page = fresh.get("/staff")
+        cookie = next(v for k, v in page.headers.multi_items() if k == "set-cookie" and "csrf" in v)
+        assert cookie.startswith("__Host-fh_csrf=") and "secure" in cookie.lower() and "path=/" in cookie.lower()
+        assert "domain=" not in cookie.lower()
+        # and the form works with it
+        made = make_user("bea", "hub_staff", ["armley"])
+        assert made is not None
+        response = fresh.post("/staff/sign-in", data={"username": "bea", "password": PASSWORD,
+                                                      "csrf_token": csrf_token(page.text)})
+        assert response.status_code == 303
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

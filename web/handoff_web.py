@@ -6,6 +6,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from assistant.handoffs.staff import sessions
 from web import csrf
 from web.templating import templates
 from web.cookies import secure_cookies
@@ -32,21 +33,32 @@ def first(fields: dict[str, list[str]], name: str) -> str:
     return (fields.get(name) or [""])[0]
 
 
+def _csrf_cookie(request: Request) -> tuple[str, str]:
+    """(cookie name, value or "") for this request's scheme."""
+    name = csrf.cookie_name(secure_cookies(request))
+    return name, request.cookies.get(name) or ""
+
+
+def _binding(request: Request) -> str:
+    return csrf.session_binding(request.cookies.get(sessions.COOKIE_NAME))
+
+
 def csrf_ok(request: Request, fields: dict[str, list[str]]) -> bool:
-    return csrf.is_valid(request.cookies.get(csrf.COOKIE_NAME), first(fields, "csrf_token"))
+    return csrf.is_valid(_csrf_cookie(request)[1], first(fields, "csrf_token"), _binding(request))
 
 
 def page(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
     """Render with a CSRF token; pages that may show personal data are never cached or leaked by referrer."""
-    cookie = request.cookies.get(csrf.COOKIE_NAME) or ""
+    cookie_name, cookie = _csrf_cookie(request)
     fresh = not cookie or len(cookie) > 64
     if fresh:
         cookie = csrf.new_cookie_value()
+    token = csrf.form_token(cookie, _binding(request))
     response = templates.TemplateResponse(
-        request, name, {"csrf_token": csrf.form_token(cookie), "error_summary": [], **context}, status_code=status_code
+        request, name, {"csrf_token": token, "error_summary": [], **context}, status_code=status_code
     )
     if fresh:
-        response.set_cookie(csrf.COOKIE_NAME, cookie, httponly=True, samesite="lax",
+        response.set_cookie(cookie_name, cookie, httponly=True, samesite="lax",
                             secure=secure_cookies(request), path="/")
     no_store(response)
     return response
