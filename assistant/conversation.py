@@ -60,6 +60,14 @@ class ConversationModel:
         return self.classes[int(probs.argmax())]
 
 
+def reads(text: str, english: bool) -> bool:
+    """Whether the classifier may judge this message. It reads English sentence vectors, so in another language
+    it takes questions for hellos; but a message of a few words ("hiya", "ey up", "thx x") is too short for the
+    language detector to be sure of, and is read anyway."""
+    data = yaml.safe_load((DATA_DIR / "intents.yaml").read_text(encoding="utf-8"))
+    return english or len(text.split()) <= int(data["conversation_other_language_max_words"])
+
+
 def _settings() -> dict:
     return yaml.safe_load((DATA_DIR / "intents.yaml").read_text(encoding="utf-8"))["conversation_classifier"]
 

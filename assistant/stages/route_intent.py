@@ -20,9 +20,8 @@ def stage(ctx: TurnContext) -> None:
         ctx.end("clarification", "guidance", message("clarification"))
     elif ctx.out_of_scope:
         ctx.end("refused", "out_of_scope", signposting_for("out_of_scope", ctx.area))
-    elif ctx.english and (kind := conversation.model().kind(ctx.text)):
+    elif conversation.reads(ctx.text, ctx.english) and (kind := conversation.model().kind(ctx.text)):
         # Every other phrasing of hello, thanks, goodbye or "what can you do", after the clearer cases above.
-        # The classifier reads English sentence vectors: in another language it mistakes questions for hellos.
         ctx.end("answered", "greeting", message(kind))
     else:
         ctx.route = "services" if intents.asks_about_services(ctx.text) else "guidance"
