@@ -70,24 +70,12 @@ def _describe(word: str, lexicon: Lexicon) -> list[str]:
         facts.append("hyphen")
     if "'" in word or "’" in word:
         facts.append("apostrophe")
-    if lowered in lexicon.first_names:
-        facts.append("first_name")
-    if lowered in lexicon.surnames:
-        facts.append("surname")
-    if lowered in lexicon.word_names:
-        facts.append("word_name")
-    if lowered in lexicon.titles:
-        facts.append("title")
-    if lowered in lexicon.not_names:
-        facts.append("not_name")
-    if lowered in lexicon.weekdays_months:
-        facts.append("calendar")
-    if lexicon.is_never_person(lowered):
-        facts.append("never_person")
-    if lexicon.is_english_word(lowered):
-        facts.append("dictionary")
-    if lexicon.is_everyday_word(lowered):
-        facts.append("everyday")
+    lists = (("first_name", lexicon.first_names), ("surname", lexicon.surnames), ("word_name", lexicon.word_names),
+             ("title", lexicon.titles), ("not_name", lexicon.not_names), ("calendar", lexicon.weekdays_months))
+    facts += [fact for fact, words in lists if lowered in words]
+    tests = (("never_person", lexicon.is_never_person), ("dictionary", lexicon.is_english_word),
+             ("everyday", lexicon.is_everyday_word))
+    facts += [fact for fact, test in tests if test(lowered)]
     return facts
 
 
