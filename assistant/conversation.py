@@ -64,8 +64,13 @@ def reads(text: str, english: bool) -> bool:
     """Whether the classifier may judge this message. It reads English sentence vectors, so in another language
     it takes questions for hellos; but a message of a few words ("hiya", "ey up", "thx x") is too short for the
     language detector to be sure of, and is read anyway."""
+    return english or len(text.split()) <= _other_language_max_words()
+
+
+@lru_cache(maxsize=1)
+def _other_language_max_words() -> int:
     data = yaml.safe_load((DATA_DIR / "intents.yaml").read_text(encoding="utf-8"))
-    return english or len(text.split()) <= int(data["conversation_other_language_max_words"])
+    return int(data["conversation_other_language_max_words"])
 
 
 def _settings() -> dict:
