@@ -67,14 +67,17 @@ def reads(text: str, english: bool) -> bool:
     return english or len(text.split()) <= _other_language_max_words()
 
 
-@lru_cache(maxsize=1)
 def _other_language_max_words() -> int:
-    data = yaml.safe_load((DATA_DIR / "intents.yaml").read_text(encoding="utf-8"))
-    return int(data["conversation_other_language_max_words"])
+    return int(_intents()["conversation_other_language_max_words"])
+
+
+@lru_cache(maxsize=1)
+def _intents() -> dict:
+    return yaml.safe_load((DATA_DIR / "intents.yaml").read_text(encoding="utf-8"))
 
 
 def _settings() -> dict:
-    return yaml.safe_load((DATA_DIR / "intents.yaml").read_text(encoding="utf-8"))["conversation_classifier"]
+    return _intents()["conversation_classifier"]
 
 
 def _lines() -> tuple[list[str], list[str]]:

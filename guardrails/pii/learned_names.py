@@ -28,25 +28,18 @@ import regex
 from core.cache_files import read_or_build
 from core.settings import get_settings
 from guardrails.pii.lexicon import Lexicon, load_lexicon
-from guardrails.pii.recognizers.name_words import NAME_PATTERN
+from guardrails.pii.recognizers.name_words import NAME_PATTERN, without_possessive
 from guardrails.pii.settings import load_config
 
 TRAINING_DIR = Path(__file__).parent / "data" / "name_training"
 _TOKEN = regex.compile(rf"{NAME_PATTERN}|\d+|[^\w\s]")
 _MARKED = regex.compile(r"\[\[(.+?)\]\]")
-_POSSESSIVE = ("'s", "’s")
 _lock = threading.Lock()
 
 
 def tokens(text: str) -> list[tuple[int, int]]:
     """(start, end) of each word, number and punctuation mark; a possessive 's is left off the word."""
-    spans = []
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
-        if text[start:end].lower().endswith(_POSSESSIVE) and end - start > 2:
-            end -= 2
-        spans.append((start, end))
-    return spans
+    return [(match.start(), without_possessive(text, match.start(), match.end())) for match in _TOKEN.finditer(text)]
 
 
 def _shape(word: str) -> str:
@@ -246,10 +239,11 @@ def train() -> NameTagger:
             if not r:
                 continue
             text, _ = parse_marked(marked)
+            words = [text[a:b] for a, b in tokens(text)]
             held_probs += model.predict_proba(vectoriser.transform([{f: 1.0 for f in row} for row in r]))[:, 1].tolist()
             held_labels += l
-            held_groups += [word_group(text[a:b], lexicon) for a, b in tokens(text)]
-            held_lookalike += [_looks_like_a_name(text[a:b], lexicon) for a, b in tokens(text)]
+            held_groups += [word_group(word, lexicon) for word in words]
+            held_lookalike += [_looks_like_a_name(word, lexicon) for word in words]
     probs, y, groups = np.array(held_probs), np.array(held_labels), np.array(held_groups)
     lookalike = np.array(held_lookalike)
     # Per word group, the lowest probability at which at most its `false_alarm` share of held-out words that
@@ -273,8 +267,9 @@ def train() -> NameTagger:
 
 
 def _digest() -> str:
+    lexicon = load_lexicon()
     parts = [json.dumps(_settings(), sort_keys=True), *training_messages(),
-             *sorted(load_lexicon().first_names), *sorted(load_lexicon().surnames), *sorted(load_lexicon().word_names)]
+             *sorted(lexicon.first_names), *sorted(lexicon.surnames), *sorted(lexicon.word_names)]
     return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()[:24]
 
 

@@ -88,11 +88,11 @@ def _encode(encoder: str, texts: list[str]) -> np.ndarray:
         fresh = [texts[i] for i in missing]
         vectors = embed(fresh) if encoder == "english" else embed_multilingual(fresh)
         known.update({keys[i]: np.asarray(v, dtype=np.float32) for i, v in zip(missing, vectors)})
-        matrix = np.stack([known[key] for key in keys])
+    matrix = np.stack([known[key] for key in keys])
+    if missing:
         write_replacing(path, lambda out: np.savez(out, keys=np.array(keys, dtype=str), vectors=matrix),
                         f"safety-training-vectors-{encoder}-*.npy")
-        return matrix
-    return np.stack([known[key] for key in keys])
+    return matrix
 
 
 def query_vector(encoder: str, text: str) -> np.ndarray:
