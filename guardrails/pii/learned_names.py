@@ -19,7 +19,7 @@ import json
 import random
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -158,10 +158,15 @@ class NameTagger:
     window: int
     report: dict
 
+    @cached_property
+    def _weight_of(self) -> dict[str, float]:
+        # Plain floats by feature: summing these is several times faster than indexing a numpy array per feature.
+        return {feature: float(self.weights[index]) for feature, index in self.vocabulary.items()}
+
     def probabilities(self, text: str, spans: list[tuple[int, int]], lexicon: Lexicon) -> np.ndarray:
+        weight_of = self._weight_of
         rows = features(text, spans, lexicon, self.window)
-        scores = np.array([sum(self.weights[self.vocabulary[f]] for f in row if f in self.vocabulary) for row in rows],
-                          dtype=np.float32) + self.bias
+        scores = np.array([sum(weight_of.get(f, 0.0) for f in row) for row in rows], dtype=np.float32) + self.bias
         return 1.0 / (1.0 + np.exp(-scores))
 
     def names(self, text: str, lexicon: Lexicon) -> list[tuple[int, int, float]]:

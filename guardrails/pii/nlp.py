@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import spacy
+from thinc.api import use_ops
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -39,7 +40,10 @@ class NerOnlySpacyNlpEngine(SpacyNlpEngine):
         model_name = self.models[0]["model_name"]
         if not spacy.util.is_package(model_name):
             raise RuntimeError(f"spaCy model package {model_name!r} is not installed (no downloads at run time)")
-        nlp = spacy.load(model_name, exclude=self.exclude_pipes)
+        # thinc's bundled BLIS kernel is slower than numpy's BLAS on the small matrices of one chat message
+        # (measured: NER p50 4.7 -> 3.9 ms, identical entities); a model takes its ops when it is built.
+        with use_ops("numpy", use_blis=False):
+            nlp = spacy.load(model_name, exclude=self.exclude_pipes)
         # The shared tok2vec feeds only the excluded tagger/parser when NER has its own (as in en_core_web_*).
         if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
             nlp.remove_pipe("tok2vec")
