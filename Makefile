@@ -20,7 +20,7 @@ install: $(PY_STAMP) $(ASSETS) $(MODELS)
 # The learned models (safety routers, guidance ranker, conversation classifier, name tagger), trained from the project's
 # own lines (seeded; cached by a digest of their inputs under var/cache, which the tests share through
 # MODEL_CACHE_DIR).
-$(MODELS): $(PY_STAMP) $(wildcard guardrails/safety/data/training/*.jsonl) guardrails/safety/data/training.yaml guardrails/safety/data/exemplars.yaml guardrails/safety/data/learned.yaml $(wildcard knowledge_base/content/*.md) knowledge_base/data/ranking.yaml assistant/data/conversation_training.yaml assistant/data/intents.yaml $(wildcard guardrails/pii/data/name_training/*.jsonl) guardrails/pii/config.yaml guardrails/pii/data/first_names.txt guardrails/pii/data/surnames.txt
+$(MODELS): $(PY_STAMP) $(wildcard guardrails/safety/data/training/*.jsonl) guardrails/safety/data/training.yaml guardrails/safety/data/exemplars.yaml guardrails/safety/data/learned.yaml $(wildcard knowledge_base/content/*.md) knowledge_base/data/ranking.yaml assistant/data/conversation_training.yaml assistant/data/intents.yaml $(wildcard guardrails/pii/data/name_training/*.jsonl) guardrails/pii/config.yaml guardrails/pii/data/first_names.txt guardrails/pii/data/surnames.txt guardrails/pii/data/not_people.yaml
 	MODEL_CACHE_DIR=$(CURDIR)/var/cache $(PY) -m assistant train
 	touch $@
 

@@ -217,3 +217,33 @@ def test_names_and_places_do_not_make_an_english_message_look_foreign() -> None:
 
     assert is_english("dad of two here, Kayden and Bodhi, any Saturday sessions near Widnes or Halewood?")
     assert not is_english("mój syn Kacper ma dwa lata i jeszcze nie mówi")
+
+
+def test_ten_digits_after_nhs_are_removed_even_with_a_bad_checksum() -> None:
+    # A mistyped NHS number still identifies a child; without the words "NHS" it stays (test above).
+    result = redact("his nhs no is 943 476 5910 if you need it")
+    assert "943 476 5910" not in result.text and "NHS_NUMBER" in result.kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "kept", "removed"),
+    [
+        # a quoted character with a title is the character, the child is still a name
+        ("my boy Tariq copies 'Mr Tumble' signs all day", "Mr Tumble", "Tariq"),
+        # a word describing the relation is not a name; a surname-only word in lowercase is the word
+        ("we are Zofia's step parents, our foster son Kacper is 4", "foster son", "Kacper"),
+        ("Hello, I'm Gemma Lund, foster carer for a 3 year old", "foster carer", "Gemma"),
+        # a phone number is not an age after "is"
+        ("Landline is 0113 496 0000, my daughter Nour is 2", "Landline", "Nour"),
+        # a listed place after a formal title is a surname
+        ("the SENCO Mr Whittington says Ayo's speech is coming on", "the SENCO Mr", "Whittington"),
+        # a dictionary word found capitalised as a name is not removed again in lower case
+        ("our Autumn is 3 and she loves jumping in autumn leaves", "autumn leaves", "Autumn"),
+        # a contraction is never a name
+        ("We're in Harehills, my son Dawid is 3", "We're", "Dawid"),
+    ],
+)
+def test_ordinary_words_beside_names_are_kept(message: str, kept: str, removed: str) -> None:
+    result = redact(message)
+    assert kept in result.text, result.text
+    assert removed not in result.text, result.text

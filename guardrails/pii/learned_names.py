@@ -274,7 +274,8 @@ def train() -> NameTagger:
 def _digest() -> str:
     lexicon = load_lexicon()
     parts = [json.dumps(_settings(), sort_keys=True), *training_messages(),
-             *sorted(lexicon.first_names), *sorted(lexicon.surnames), *sorted(lexicon.word_names)]
+             *sorted(lexicon.first_names), *sorted(lexicon.surnames), *sorted(lexicon.word_names),
+             *sorted(lexicon.not_people), *sorted(lexicon.never_people)]  # features read these lists too
     return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()[:24]
 
 

@@ -30,6 +30,7 @@ class Lexicon:
     surnames: frozenset[str]
     word_names: frozenset[str]
     titles: frozenset[str]
+    formal_titles: frozenset[str]  # "Ms", "Dr": the word after one is a surname, even a listed place's name
     not_names: frozenset[str]
     # Phrases that are never people: places, services, roles, days and months.
     never_people: frozenset[str]
@@ -85,10 +86,11 @@ _WORD = regex.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*['’]?")
 def _protected_spans(text: str, phrases: frozenset[str], longest: int) -> list[tuple[int, int]]:
     words = list(_WORD.finditer(text))
     spans: list[tuple[int, int]] = []
+    # A closing quote is not part of the word: "says 'Mr Tumble'" names the character too.
+    bare = [w.group(0).rstrip("'’").lower() for w in words]
     for i in range(len(words)):
         for n in range(min(longest, len(words) - i), 0, -1):  # longest phrase first
-            candidate = " ".join(w.group(0) for w in words[i:i + n]).lower()
-            if candidate in phrases:
+            if " ".join(bare[i:i + n]) in phrases:
                 spans.append((words[i].start(), words[i + n - 1].end()))
                 break
     return spans
@@ -131,6 +133,7 @@ def load_lexicon() -> Lexicon:
         not_people_longest=max((len(p.split()) for p in not_people), default=1),
         word_names=word_names,
         titles=_lower_set(names["titles"]),
+        formal_titles=_lower_set(names["formal_titles"]),
         not_names=_lower_set(names["not_names"]) | frozenset(STOP_WORDS) | _lower_set(config["roles"]),
         never_people=never_people,
         non_person_heads=_lower_set(config["non_person_heads"]),

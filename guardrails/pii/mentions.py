@@ -24,10 +24,12 @@ def name_forms(person_text: str, lexicon: Lexicon) -> set[str]:
     return forms
 
 
-def find_mentions(text: str, names: Iterable[str], lexicon: Lexicon) -> list[RecognizerResult]:
-    """Presidio deny lists; names that are also common words ("will", "may") only count with a capital."""
-    plain = sorted({name for name in names if name not in lexicon.not_names})
-    wordlike = sorted({name.title() for name in names if name in lexicon.not_names})
+def find_mentions(text: str, names: Iterable[str], lexicon: Lexicon,
+                  capitalised_words: frozenset[str] = frozenset()) -> list[RecognizerResult]:
+    """Presidio deny lists; names that are also common words ("will", "may"), and dictionary words found as a
+    name with a capital ("Summer ... the summer holidays"), only count with a capital."""
+    plain = sorted({name for name in names if name not in lexicon.not_names and name not in capitalised_words})
+    wordlike = sorted({name.title() for name in names if name in lexicon.not_names or name in capitalised_words})
     results: list[RecognizerResult] = []
     if plain:
         results += PatternRecognizer("PERSON", deny_list=plain, deny_list_score=MENTION_SCORE).analyze(text, ["PERSON"])

@@ -6,7 +6,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 
 from guardrails.pii.lexicon import Lexicon
-from guardrails.pii.recognizers.name_words import NAME_WORD, is_capitalised
+from guardrails.pii.recognizers.name_words import CONTRACTION, NAME_WORD, is_capitalised
 
 _ANY_WORD = regex.compile(r"\S+")
 # Found by wording that says "this is a name": trusted even when the word is also a place ("Chelsea").
@@ -21,7 +21,7 @@ def _is_name_word(word: str, lexicon: Lexicon, trusted: bool) -> bool:
     if not NAME_WORD.fullmatch(bare):
         return False
     lowered = bare.lower()
-    if lowered in lexicon.titles:
+    if lowered in lexicon.titles or CONTRACTION.search(bare):  # "We're", "Didn't": never a name
         return False
     if lowered in lexicon.not_names and not is_capitalised(bare):  # "Riley 3 years": not "years"
         return False
@@ -71,12 +71,22 @@ def _doubtful_single_word(word: str, text: str, start: int, after_title: bool, l
     return lexicon.is_english_word(lowered) and (after_title or _starts_sentence(text, start))
 
 
+_WORD_BEFORE = regex.compile(r"([^\W\d_]+)\.?\s+$")
+
+
+def _after_formal_title(text: str, start: int, lexicon: Lexicon) -> bool:
+    """"Ms Nightingale": a listed name straight after a formal title is someone's surname."""
+    before = _WORD_BEFORE.search(text[max(0, start - 8):start])
+    return bool(before) and before.group(1).lower() in lexicon.formal_titles
+
+
 def tidy_person(result: RecognizerResult, text: str, lexicon: Lexicon) -> RecognizerResult | None:
     """Keep the first run of name words; None when nothing of a name is left."""
     recognizer = (result.recognition_metadata or {}).get("recognizer_name")
     trusted = recognizer in _CUE_RECOGNIZERS
     read_in_context = trusted or recognizer in _CONTEXT_RECOGNIZERS
-    if any(start < result.end and result.start < end for start, end in lexicon.protected_spans(text)):
+    if any(start < result.end and result.start < end and not _after_formal_title(text, start, lexicon)
+           for start, end in lexicon.protected_spans(text)):
         return None  # inside "Peppa Pig", "Mr Tumble", "Alder Hey": never a person, whatever found it
     words = list(_ANY_WORD.finditer(text, result.start, result.end))
     kept = _first_run(words, [_is_name_word(word.group(0), lexicon, read_in_context) for word in words])

@@ -98,10 +98,17 @@ def _find(text: str, known_names: frozenset[str]) -> list[RecognizerResult]:
     if any(result.entity_type == "PERSON" for result in resolved):
         resolved = _joined_names(text, resolved, lexicon)
     names = set(known_names)
+    capitalised_words: set[str] = set()
     for result in resolved:
         if result.entity_type == "PERSON":
-            names |= name_forms(text[result.start : result.end], lexicon)
-    return resolve_overlaps(resolved + find_mentions(text, names, lexicon)) if names else resolved
+            surface = text[result.start : result.end]
+            forms = name_forms(surface, lexicon)
+            names |= forms
+            if surface[:1].isupper():
+                capitalised_words |= {form for form in forms if lexicon.is_english_word(form)}
+    if not names:
+        return resolved
+    return resolve_overlaps(resolved + find_mentions(text, names, lexicon, frozenset(capitalised_words)))
 
 
 def redact(text: str, known_names: frozenset[str] = frozenset()) -> Redaction:

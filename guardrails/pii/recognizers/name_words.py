@@ -11,7 +11,7 @@ NAME_WORD = regex.compile(NAME_PATTERN)
 _FOLLOWING_WORD = regex.compile(rf"[ \t]+({NAME_PATTERN})")
 _POSSESSIVE_ENDINGS = ("'s", "’s")
 # Word endings of verbs, adverbs and adjectives ("worried", "struggling", "nervous"); names are listed first.
-_CONTRACTION = regex.compile(r"['’](?:m|re|ve|ll|d|t)$|n['’]t$", regex.IGNORECASE)
+CONTRACTION = regex.compile(r"['’](?:m|re|ve|ll|d|t)$|n['’]t$", regex.IGNORECASE)
 _NON_NAME_ENDINGS = ("ing", "ed", "ly", "ous", "ful", "less", "ive", "able", "ible", "ic", "al", "ish", "est")
 
 
@@ -44,16 +44,26 @@ def passes_strong_cue(word: str, lexicon: Lexicon) -> bool:
     """After wording that only a name fits ("___ is 2", "___ (my youngest)", "___ and ___ are my twins"):
     any word that is not clearly something else, everyday words included ("blaze", "ocean", "stone")."""
     lowered = word.lower()
-    if _CONTRACTION.search(word) or len(lowered) < 2:
+    if CONTRACTION.search(word) or len(lowered) < 2:
         return False
     if lowered in lexicon.not_names or lowered in lexicon.titles or lexicon.is_never_person(lowered):
         return False
     return True
 
 
+def _lowercase_word_not_first_name(word: str, lexicon: Lexicon) -> bool:
+    """A lowercase dictionary word listed only as a surname, or not at all ("foster", "baker", "mason"):
+    after a weak cue it is the word, not the name; lowercase given names ("jack", "frank") still count."""
+    lowered = word.lower()
+    given = lowered in lexicon.first_names or lowered in lexicon.word_names
+    return word.islower() and not given and lexicon.is_english_word(lowered)
+
+
 def passes_known_cue(word: str, lexicon: Lexicon) -> bool:
     """After weak wording ("our ___", "miss ___"), only listed names or a capital letter."""
     lowered = word.lower()
+    if _lowercase_word_not_first_name(word, lexicon):  # "our foster ...", "Fiona, foster carer"
+        return False
     if is_capitalised(word) and lowered in lexicon.word_names and lowered not in lexicon.weekdays_months:
         return True
     if lowered in lexicon.not_names or lowered in lexicon.titles or lexicon.is_never_person(lowered):
@@ -65,7 +75,7 @@ def passes_likely_cue(word: str, lexicon: Lexicon) -> bool:
     """After wording that often, but not always, follows a name ("___ has been", "hi ___", "- ___" at the
     end): a listed name, or a capitalised word that is not a dictionary word ("Oluwaseun", "Hodan")."""
     lowered = word.lower()
-    if _CONTRACTION.search(word):  # "I'm", "we'll", "didn't"
+    if CONTRACTION.search(word) or _lowercase_word_not_first_name(word, lexicon):  # "I'm", "didn't", "foster"
         return False
     if is_capitalised(word) and lowered in lexicon.word_names and lowered not in lexicon.weekdays_months:
         return True
