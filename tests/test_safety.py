@@ -404,3 +404,30 @@ def test_a_second_urgent_route_the_model_finds_possible_is_shown_too() -> None:
     verdict = choose({"safeguarding": "learned ensemble safeguarding (0.70)"}, {"crisis": "learned ensemble crisis (0.40)"})
     assert verdict.route == "safeguarding"
     assert verdict.urgent == ("crisis", "safeguarding")  # the parent's own crisis numbers first, never dropped
+
+
+def test_crisis_or_safeguarding_is_reported_by_likelihood_with_both_texts_shown() -> None:
+    from guardrails.safety.classifier import choose
+
+    found = {"safeguarding": "route model safeguarding (0.73)"}
+    possible = {"crisis": "learned ensemble crisis (0.65)"}
+    likelier_crisis = choose(found, possible, likelihood={"crisis": 0.65, "safeguarding": 0.26})
+    assert likelier_crisis.route == "crisis" and likelier_crisis.urgent == ("crisis", "safeguarding")
+    likelier_child = choose(found, possible, likelihood={"crisis": 0.30, "safeguarding": 0.60})
+    assert likelier_child.route == "safeguarding" and likelier_child.urgent == ("crisis", "safeguarding")
+    # a wording pattern still leads over the model's reading of the other route
+    by_pattern = choose({"safeguarding": "pattern safeguarding/x"}, possible, likelihood={"crisis": 0.9, "safeguarding": 0.1})
+    assert by_pattern.route == "safeguarding"
+    # an emergency found stays first, whatever the likelihoods
+    with_emergency = choose({"emergency": "pattern emergency/x", **found}, possible, likelihood={"crisis": 0.9})
+    assert with_emergency.route == "emergency"
+
+
+def test_possible_routes_are_reported_by_priority_then_likelihood() -> None:
+    from guardrails.safety.classifier import choose
+
+    possible = {"crisis": "c", "safeguarding": "s"}
+    assert choose({}, possible, likelihood={"crisis": 0.3, "safeguarding": 0.5}).likeliest_possible == "safeguarding"
+    assert choose({}, possible, likelihood={"crisis": 0.5, "safeguarding": 0.3}).likeliest_possible == "crisis"
+    assert choose({}, {**possible, "emergency": "e"}, likelihood={"crisis": 0.9}).likeliest_possible == "emergency"
+    assert choose({}, possible, likelihood={"crisis": 0.5}).possible == ("crisis", "safeguarding")  # help order kept

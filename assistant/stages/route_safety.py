@@ -34,7 +34,8 @@ def stage(ctx: TurnContext) -> None:
         ctx.out_of_scope = True  # refused in route_intent, after greetings and follow-ups have had their say
     elif verdict.possible:
         # Possible but not certain: the parent still gets an answer, with the urgent help before it.
-        ctx.urgent_help = list(verdict.possible)
+        # Reported under the likeliest of them; the help texts keep their fixed order.
+        ctx.urgent_help = sorted(verdict.possible, key=lambda route: route != verdict.likeliest_possible)
         ctx.notices[:0] = [signposting_for(r, ctx.area) for r in verdict.possible]
 
 

@@ -6,6 +6,7 @@ import threading
 
 import spacy
 from thinc.api import use_ops
+from threadpoolctl import threadpool_limits
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -44,6 +45,9 @@ class NerOnlySpacyNlpEngine(SpacyNlpEngine):
         # (measured: NER p50 4.7 -> 3.9 ms, identical entities); a model takes its ops when it is built.
         with use_ops("numpy", use_blis=False):
             nlp = spacy.load(model_name, exclude=self.exclude_pipes)
+        # One BLAS thread, as torch has (core.embeddings): on two cores, multi-threaded BLAS on matrices this small
+        # spins against the other requests' threads (a 4 ms matrix product became 4 ms x cores under load).
+        threadpool_limits(limits=1, user_api="blas")
         # The shared tok2vec feeds only the excluded tagger/parser when NER has its own (as in en_core_web_*).
         if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
             nlp.remove_pipe("tok2vec")

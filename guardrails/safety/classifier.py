@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # When several routes match, the most urgent wins (PRIORITY order, core/data/routes.yaml).
 from core.types import PRIORITY, URGENT_ROUTES
@@ -25,6 +25,8 @@ class SafetyVerdict:
     # Urgent routes that are possible but not certain: the answer still comes, with their help first.
     possible: tuple[str, ...] = ()
     english: bool = True  # False when the message is clearly in another language
+    # Of the possible routes, the one the turn is reported under (the help texts keep HELP_ORDER).
+    likeliest_possible: str | None = None
 
     @property
     def is_safety(self) -> bool:
@@ -39,6 +41,7 @@ class Reading:
     found: dict[str, str]  # route -> reason, for every route the message triggers
     possible: dict[str, str]  # urgent routes the learned model thinks possible but not certain
     english: bool = True
+    likelihood: dict[str, float] = field(default_factory=dict)  # the learned model's probability per route
 
 
 def candidates(text: str) -> dict[str, str]:
@@ -104,7 +107,7 @@ def read(text: str) -> Reading:
         # Scope is judged by English models and wording: a message in another language is never refused as
         # out of scope (it may be urgent); it goes on, and gets the urgent-help text if nothing answers it.
         found.pop("out_of_scope", None)
-        return Reading(found, reading.possible, english)
+        return Reading(found, reading.possible, english, reading.probabilities)
     route, probability = exemplars.model_route(visible)
     # The model reads the raw wording, so "I'm dying for a night's sleep" or "at the end of my rope" can
     # look like a crisis to it: when the patterns blanked out an idiom, it must be surer.
@@ -123,7 +126,7 @@ def read(text: str) -> Reading:
         far = exemplars.far_from_scope(visible)
         if far:
             found["out_of_scope"] = far
-    return Reading(found, reading.possible, english)
+    return Reading(found, reading.possible, english, reading.probabilities)
 
 
 URGENT = URGENT_ROUTES
@@ -152,7 +155,8 @@ def encoded_text(text: str) -> str:
 HELP_ORDER = ("emergency", "crisis", "safeguarding")
 
 
-def choose(found: dict[str, str], possible: dict[str, str] | None = None, *, english: bool = True) -> SafetyVerdict:
+def choose(found: dict[str, str], possible: dict[str, str] | None = None, *, english: bool = True,
+           likelihood: dict[str, float] | None = None) -> SafetyVerdict:
     maybe = tuple(route for route in HELP_ORDER if route in (possible or {}) and route not in found)
     urgent = tuple(route for route in HELP_ORDER if route in found)
     if urgent:
@@ -169,17 +173,38 @@ def choose(found: dict[str, str], possible: dict[str, str] | None = None, *, eng
         if primary == "safeguarding" and found.get("crisis") in crisis_first \
                 and not found["safeguarding"].startswith("pattern"):
             primary = "crisis"
-        return SafetyVerdict(primary, found[primary], urgent, english=english)
+        primary = _likelier_parent_or_child_route(primary, urgent, found, likelihood or {})
+        return SafetyVerdict(primary, found.get(primary) or (possible or {})[primary], urgent, english=english)
     for route in PRIORITY:
         if route in found:
             return SafetyVerdict(route, found[route], english=english)
-    return SafetyVerdict(None, ORDINARY.reason, possible=maybe, english=english)
+    # Reported as the urgent routes are: the most urgent by PRIORITY, crisis or safeguarding by likelihood.
+    first = next((route for route in PRIORITY if route in maybe), None)
+    likeliest = _likelier_parent_or_child_route(first, maybe, {}, likelihood or {}) if first else None
+    return SafetyVerdict(None, ORDINARY.reason, possible=maybe, english=english, likeliest_possible=likeliest)
+
+
+_PARENT_OR_CHILD = ("crisis", "safeguarding")
+
+
+def _likelier_parent_or_child_route(primary: str, shown: tuple[str, ...], found: dict[str, str],
+                                    likelihood: dict[str, float]) -> str:
+    """When both the parent's crisis and a child-at-risk text are shown, report the one the learned model finds
+    likelier: which route leads is otherwise decided by a fixed order, and a father drinking to get through,
+    or a mother beaten at home, fits the other route's words too. A route found by a wording pattern while the
+    other was not still leads (patterns are precise); both texts are shown either way."""
+    if primary not in _PARENT_OR_CHILD or not all(route in shown for route in _PARENT_OR_CHILD) or not likelihood:
+        return primary
+    by_pattern = [route for route in _PARENT_OR_CHILD if found.get(route, "").startswith("pattern")]
+    if len(by_pattern) == 1:
+        return by_pattern[0]
+    return max(_PARENT_OR_CHILD, key=lambda route: likelihood.get(route, 0.0))
 
 
 def classify(text: str) -> SafetyVerdict:
     """Route for one message (raw or already normalised; invisible characters are handled here too)."""
     reading = read(text)
-    return choose(reading.found, reading.possible, english=reading.english)
+    return choose(reading.found, reading.possible, english=reading.english, likelihood=reading.likelihood)
 
 
 def classify_turn(text: str, previous: str | None = None, *, raw: str | None = None) -> SafetyVerdict:
@@ -193,7 +218,7 @@ def classify_turn(text: str, previous: str | None = None, *, raw: str | None = N
     reading = read(text)
     if raw is not None and smuggled_text(raw):
         reading.found.setdefault("injection", "hidden Unicode tag text")
-    verdict = choose(reading.found, reading.possible, english=reading.english)
+    verdict = choose(reading.found, reading.possible, english=reading.english, likelihood=reading.likelihood)
     if verdict.urgent or not previous:
         return verdict
     prepared = patterns.prepare(strip_invisible(text))

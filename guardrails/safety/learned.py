@@ -272,12 +272,13 @@ def model() -> SafetyModel:
 class LearnedReading:
     sure: dict[str, str] = field(default_factory=dict)  # route -> reason: certain enough to end the turn
     possible: dict[str, str] = field(default_factory=dict)  # route -> reason: show its urgent help first
+    probabilities: dict[str, float] = field(default_factory=dict)  # route -> the model's probability
 
 
 def _judge(text: str, english: bool, routes: tuple[str, ...] | None = None) -> LearnedReading:
-    reading = LearnedReading()
     trained = model()
     name, probs = trained.read(text, english=english)
+    reading = LearnedReading(probabilities=probs)
     thresholds = trained.readings[name]
     for route, floor in thresholds.sure.items():
         if route not in trained.classes or (routes is not None and route not in routes):
