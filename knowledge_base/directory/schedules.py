@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -48,10 +49,19 @@ def rule_for(schedule: DirectorySchedule, anchor: date) -> rrule.rrule | None:
     first = schedule.dtstart or schedule.valid_from or anchor
     if schedule.valid_from and schedule.valid_from > first:
         first = schedule.valid_from
-    monthdays = [int(d) for d in schedule.bymonthday.split(",") if d.lstrip("-").isdigit()]
+    monthdays = tuple(int(d) for d in schedule.bymonthday.split(",") if d.lstrip("-").isdigit())
     until = datetime.combine(schedule.valid_to, time(23, 59)) if schedule.valid_to else None
-    return rrule.rrule(freq, interval=max(schedule.interval or 1, 1), dtstart=datetime.combine(first, schedule.opens_at),
-                       byweekday=parse_byday(schedule.byday) or None, bymonthday=monthdays or None, until=until)
+    return _rule(freq, max(schedule.interval or 1, 1), datetime.combine(first, schedule.opens_at),
+                 tuple(parse_byday(schedule.byday)), monthdays, until)
+
+
+@lru_cache(maxsize=4096)
+def _rule(freq: int, interval: int, dtstart: datetime, byweekday: tuple[rrule.weekday, ...],
+          bymonthday: tuple[int, ...], until: datetime | None) -> rrule.rrule:
+    # A rule walks from its dtstart (often years back) to today on every question; one rule per distinct set of
+    # parts, with dateutil's own (locked) cache of the dates it has walked, makes later questions cheap.
+    return rrule.rrule(freq, interval=interval, dtstart=dtstart, byweekday=byweekday or None,
+                       bymonthday=bymonthday or None, until=until, cache=True)
 
 
 def closed_on(day: date, closures: list[DirectorySchedule], location_id: str | None) -> bool:
