@@ -117,7 +117,9 @@ def test_filters(client):
     assert "Baby Massage" in names(maximum_age=1) and "Chatter Group" not in names(maximum_age=1)
     assert names(minimum_age=12) == {"Community Counselling"}
     assert all(s in names(end_time="12:00") for s in ("Chatter Group",)) and "Triple P Toddler Parenting Course" not in names(end_time="12:00")
-    term = client.get("/oruk/services", params={"search": "toilet"}).json()["contents"][0]["attributes"][0]["taxonomy_term"]["id"]
+    # List items carry one-to-one fields only (the specification's service_list); full=true nests the terms.
+    toilet = client.get("/oruk/services", params={"search": "toilet", "full": "true"}).json()["contents"][0]
+    term = toilet["attributes"][0]["taxonomy_term"]["id"]
     assert names(taxonomy_term_id=term) == {"Toilet Training Workshop"}
 
 

@@ -1,9 +1,17 @@
-"""Transactional ORUK import for one area: upsert, skip bad records with reasons, remove vanished services."""
+"""Transactional ORUK import for one area: upsert, skip bad records with reasons, remove vanished services.
+
+Every ORUK v3 record is also checked against the official v3.0 schemas. A record the directory cannot use at
+all (no id, no name, a nested item without an id) is skipped; anything else the schema finds is listed with
+the record in the report (`problems`) and the record is imported, so one missing description does not empty
+a council's directory. The ORUK API then serves what conforms (see oruk_records). v1 feeds are not v3 and are
+not checked against it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -13,12 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.database import session_scope
-from knowledge_base.directory import oruk_v1, oruk_v3
+from knowledge_base.directory import oruk_conformance, oruk_v1, oruk_v3
 from knowledge_base.directory.fetch import FeedError, load_feed
 from knowledge_base.directory.fields import RecordError
 from knowledge_base.directory.models import (
     DirectoryLocation, DirectorySchedule, DirectoryService, DirectoryServiceAtLocation,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,28 +39,63 @@ class ImportReport:
     unchanged: int = 0
     removed: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (record, reason)
+    # (record, "path: what breaks the official ORUK v3 schema"), for imported and skipped records alike
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def problems_by_record(self) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = {}
+        for record, problem in self.problems:
+            grouped.setdefault(record, []).append(problem)
+        return grouped
 
     def summary(self) -> str:
-        return (f"{self.area}: {self.imported} imported, {self.updated} updated, {self.unchanged} unchanged, "
+        text = (f"{self.area}: {self.imported} imported, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{len(self.skipped)} skipped, {self.removed} removed")
+        if self.problems:
+            text += f"; {len(self.problems)} ORUK v3 schema problems in {len(self.problems_by_record())} records"
+        return text
+
+
+def is_service_at_location(raw: Any) -> bool:
+    return isinstance(raw, dict) and isinstance(raw.get("service"), dict) and "name" not in raw
 
 
 def parse_record(raw: Any) -> dict[str, Any]:
-    if isinstance(raw, dict) and isinstance(raw.get("service"), dict) and "name" not in raw:
+    if is_service_at_location(raw):
         # A service_at_location record: lift the service and attach its location.
         raw = {**raw["service"], "service_at_locations": [{"id": raw.get("id"), "location": raw.get("location")}]}
     return (oruk_v1 if oruk_v1.looks_like_v1(raw) else oruk_v3).parse_service(raw)
 
 
+def schema_problems(raw: Any) -> list[str]:
+    """What the official ORUK v3 schema finds wrong with one feed record; v1 records are not v3, so none."""
+    if is_service_at_location(raw):
+        if oruk_v1.looks_like_v1(raw["service"]):
+            return []
+        return (oruk_conformance.problems({k: v for k, v in raw.items() if k != "service"}, "service_at_location")
+                + [f"service/{p}" for p in oruk_conformance.problems(raw["service"], "service")])
+    return [] if oruk_v1.looks_like_v1(raw) else oruk_conformance.problems(raw, "service")
+
+
+def record_label(raw: Any, index: int) -> str:
+    return str(raw.get("id")) if isinstance(raw, dict) and raw.get("id") else f"record {index}"
+
+
 def parse_all(records: Iterable[Any], report: ImportReport) -> list[dict[str, Any]]:
     parsed = []
     for index, raw in enumerate(records, start=1):
+        label = record_label(raw, index)
+        report.problems += [(label, problem) for problem in schema_problems(raw)]
         try:
             parsed.append(parse_record(raw))
         except RecordError as exc:
-            label = str(raw.get("id")) if isinstance(raw, dict) and raw.get("id") else f"record {index}"
             report.skipped.append((label, str(exc)))
     check_unique(parsed)
+    if report.problems:
+        log.info("directory %s: %d ORUK v3 schema problems in %d records", report.area, len(report.problems),
+                 len(report.problems_by_record()))
+    for label, problem in report.problems:
+        log.debug("directory %s: record %s: %s", report.area, label, problem)
     return parsed
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
-from knowledge_base.directory.fields import (
-    RecordError, as_date, as_datetime, as_time, items, number, require_id, text,
-)
+from dateutil import parser as date_parser
+
+from knowledge_base.directory.fields import RecordError, as_date, as_time, items, number, require_id, text
 
 CLOSURE_WORDS = re.compile(r"\bclos(ed|ure)\b", re.I)
 EXAMPLE_MARKER = "example data"
@@ -50,10 +51,28 @@ def parse_contact(raw: Any, what: str) -> dict[str, Any]:
             "email": text(raw.get("email")), "phone": text(phone.get("number"))}
 
 
+def as_utc(value: Any) -> datetime | None:
+    """last_modified as naive UTC, the way it is stored: a feed's offset is applied, not dropped."""
+    try:
+        moment = date_parser.isoparse(value.strip()) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment and moment.tzinfo else moment
+
+
 def parse_term(raw: Any, what: str) -> dict[str, Any]:
     term = raw.get("taxonomy_term") if isinstance(raw, dict) and "taxonomy_term" in raw else raw
-    return {"id": require_id(term, what), "name": text(term.get("name") or term.get("term")),
-            "taxonomy": text(term.get("taxonomy") or term.get("vocabulary"))}
+    term_id = require_id(term, what)
+    detail = term.get("taxonomy_detail") if isinstance(term.get("taxonomy_detail"), dict) else {}
+    # Kept when the feed gives them, so the ORUK API can serve the term and its taxonomy as they were sent.
+    extras = {"description": text(term.get("description")), "term": text(term.get("term")),
+              "parent_id": text(term.get("parent_id")), "taxonomy_id": text(term.get("taxonomy_id")),
+              "term_uri": text(term.get("term_uri")),
+              "taxonomy_detail": {k: text(detail[k]) for k in ("id", "name", "description", "uri", "version")
+                                  if detail.get(k)}}
+    return {"id": term_id, "name": text(term.get("name") or term.get("term")),
+            "taxonomy": text(term.get("taxonomy") or term.get("vocabulary")),
+            **{k: v for k, v in extras.items() if v}}
 
 
 def is_example(raw: dict[str, Any]) -> bool:
@@ -92,6 +111,6 @@ def parse_service(raw: Any) -> dict[str, Any]:
                          for i, c in enumerate(items(raw.get("cost_options")))],
         "taxonomy_terms": [parse_term(a, f"attribute {i + 1} of {service_id}") for i, a in enumerate(items(raw.get("attributes")))],
         "example_data": is_example(raw),
-        "last_modified": as_datetime(raw.get("last_modified")),
+        "last_modified": as_utc(raw.get("last_modified")),
         "locations": locations, "schedules": schedules,
     }
