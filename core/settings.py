@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # Mark every cookie Secure whatever scheme the app sees (TLS ended at a proxy not listed above).
     cookie_secure: bool = Field(default=False, alias="COOKIE_SECURE")
     directory_max_feed_mb: float = Field(default=50.0, alias="DIRECTORY_MAX_FEED_MB")
+    # Feed hosts (comma-separated names, matched exactly) that may resolve to non-public addresses: a council's
+    # own feed on its network. Every other feed host, and every redirect, must resolve to public addresses only.
+    directory_feed_allowed_hosts: str = Field(default="", alias="DIRECTORY_FEED_ALLOWED_HOSTS")
     # Tell it once (handoffs). Keys: comma-separated Fernet keys, newest first (rotation).
     handoff_encryption_key: str = Field(default="", alias="HANDOFF_ENCRYPTION_KEY")
     retention_days: int = Field(default=183, ge=1, alias="RETENTION_DAYS")  # after a story is closed or withdrawn
@@ -74,6 +77,10 @@ class Settings(BaseSettings):
     notify_template_parent_email: str = Field(default="", alias="NOTIFY_TEMPLATE_PARENT_EMAIL")
     notify_template_parent_sms: str = Field(default="", alias="NOTIFY_TEMPLATE_PARENT_SMS")
     notify_template_staff_alert: str = Field(default="", alias="NOTIFY_TEMPLATE_STAFF_ALERT")
+    # Parent confirmations per phone number / email address in any rolling 24 hours, so the service cannot be
+    # used to send council-branded texts or emails to someone again and again (staff alerts are not counted).
+    notify_texts_per_number_per_day: int = Field(default=3, ge=0, alias="NOTIFY_TEXTS_PER_NUMBER_PER_DAY")
+    notify_emails_per_address_per_day: int = Field(default=5, ge=0, alias="NOTIFY_EMAILS_PER_ADDRESS_PER_DAY")
     notify_staff_alerts_file: Path = Field(default=PROJECT_ROOT / "assistant/handoffs/data/staff_alerts.yaml", alias="NOTIFY_STAFF_ALERTS_FILE")
     # Staff sign-in with the council's identity provider (optional OIDC, e.g. Microsoft Entra ID); needs all three.
     oidc_issuer: str = Field(default="", alias="OIDC_ISSUER")

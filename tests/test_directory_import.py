@@ -162,15 +162,25 @@ def test_malformed_feed_changes_nothing(tmp_path, existing_data):
     assert service_names() == existing_data
 
 
-def test_unreachable_url_changes_nothing(existing_data):
-    from knowledge_base.directory.fetch import FeedError
+@pytest.fixture
+def loopback_feeds_allowed(monkeypatch):
+    """Feeds on 127.0.0.1 are refused unless the host is allowed, as a council allows its own feed host."""
+    from core.settings import get_settings
+
+    monkeypatch.setenv("DIRECTORY_FEED_ALLOWED_HOSTS", "127.0.0.1")
+    get_settings.cache_clear()
+
+
+def test_unreachable_url_changes_nothing(existing_data, loopback_feeds_allowed):
+    from knowledge_base.directory.fetch import FeedFetchError
     from knowledge_base.directory.importer import import_feed
 
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with pytest.raises(FeedError, match="could not reach"):
+    with pytest.raises(FeedFetchError) as failed:
         import_feed(f"http://127.0.0.1:{port}/", "leeds")
+    assert failed.value.reason == "connect_failed" and "could not reach" in failed.value.detail
     assert service_names() == existing_data
 
 
@@ -238,7 +248,7 @@ class FeedHandler(BaseHTTPRequestHandler):
         pass
 
 
-def test_url_import_pages_then_fetches_each_service():
+def test_url_import_pages_then_fetches_each_service(loopback_feeds_allowed):
     from knowledge_base.directory.importer import import_feed
 
     server = HTTPServer(("127.0.0.1", 0), FeedHandler)

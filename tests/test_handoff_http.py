@@ -143,8 +143,9 @@ def test_a_conversation_prefills_the_form(client):
     assert "We filled in some answers" not in client.get(f"/share?conversation_id={conversation}").text
 
 
-def test_stories_sent_from_one_client_are_limited(client, monkeypatch):
-    """Security: scripted submissions cannot flood a hub's queue (SHARE_RATE_LIMIT per client)."""
+def test_stories_sent_from_one_client_are_limited_and_a_refused_story_keeps_its_answers(client, monkeypatch):
+    """Security: scripted submissions cannot flood a hub's queue (SHARE_RATE_LIMIT per client). The refusal is a
+    429 page a parent understands that keeps their answers, so they can send them as they are later."""
     from handoff_support import reset_caches
     from web.rate_limit import limiter
 
@@ -152,10 +153,20 @@ def test_stories_sent_from_one_client_are_limited(client, monkeypatch):
     reset_caches()
     limiter.reset()
     try:
+        assert share(client, consent=False)[0].status_code == 422  # sent back for the tick: not counted
         assert share(client)[0].status_code == 303
         assert share(client, {"child_name": "Second Child"})[0].status_code == 303
-        refused, _draft, _token = share(client, {"child_name": "Third Child"})
-        assert refused.status_code == 429 and "You have sent several stories" in refused.text
+        refused, _draft, token = share(client, {"child_name": "Third Child"})
+        assert refused.status_code == 429 and "We have not sent your story yet" in refused.text
+        assert "try again in about" in " ".join(refused.text.split()) and "Armley Family Hub" in refused.text
+        assert 0 < int(refused.headers["retry-after"]) <= 3600 and refused.headers["cache-control"] == "no-store"
         assert _handoffs() == 2
+        kept = hidden(refused.text, "draft")
+        limiter.reset()  # the hour has passed
+        again = client.post("/share/consent", data={"draft": kept, "csrf_token": token})
+        sent = client.post("/share/send", data={"draft": kept, "csrf_token": token, "consent": "yes",
+                                                "consent_version": hidden(again.text, "consent_version")})
+        assert sent.status_code == 303 and _handoffs() == 3
+        assert "Third Child" in client.get(sent.headers["location"]).text
     finally:
         limiter.reset()

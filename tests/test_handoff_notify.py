@@ -221,3 +221,98 @@ def test_missing_templates_or_alert_addresses_skip_only_those_messages(client, n
     reference = _reference(share(client, {"contact_method": "email", "email": PARENT_EMAIL})[0])
     _drain()
     assert notify_on.requests == [] and _trail(reference) == []
+
+
+def _sms_to(requests: list[dict]) -> list[str]:
+    return [r["phone_number"] for r in requests if r["path"] == "/v2/notifications/sms"]
+
+
+def _statuses() -> list[str]:
+    from sqlalchemy import select
+
+    from assistant.handoffs.models import Handoff
+    from core.database import session_scope
+
+    with session_scope() as session:
+        return list(session.scalars(select(Handoff.status).order_by(Handoff.id)))
+
+
+def test_texts_to_one_number_stop_at_the_daily_limit_while_another_number_still_gets_one(client, notify_on, monkeypatch,
+                                                                                         caplog):
+    """Security: scripted stories cannot send council-branded texts to one number again and again. The story
+    over the limit still reaches the hub's queue (and its staff alert); only the parent's text is skipped."""
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("NOTIFY_TEXTS_PER_NUMBER_PER_DAY", "2")
+    reset_caches()
+    references = []
+    # The same number written three ways counts as one number.
+    for phone in ("07700 900 982", "07700900982", "+44 7700 900982"):
+        sent = share(client, {"contact_method": "text", "phone": phone})[0]
+        references.append(_reference(sent))
+        _drain()
+    assert len(_sms_to(notify_on.requests)) == 2
+    assert _trail(references[2]) == [("notification_skipped", "parent_sms: recipient limit"),
+                                     ("notification_sent", "staff_alert")]
+    sent = share(client, {"contact_method": "text", "phone": "07700 900 123"})[0]
+    _reference(sent)
+    _drain()
+    assert _sms_to(notify_on.requests)[-1] == "07700900123"  # a different number still gets its text
+    # The story over the limit is in the hub's queue like any other.
+    assert _statuses() == ["new"] * 4
+    skipped = [r.getMessage() for r in caplog.records if "notification skipped" in r.getMessage()]
+    assert len(skipped) == 1 and references[2] in skipped[0]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert not any(p.lower() in logged.lower() for p in PERSONAL), logged
+
+
+def test_emails_to_one_address_stop_at_the_daily_limit_and_a_tag_or_capitals_do_not_escape_it(client, notify_on,
+                                                                                              monkeypatch):
+    monkeypatch.setenv("NOTIFY_EMAILS_PER_ADDRESS_PER_DAY", "1")
+    reset_caches()
+    first = _reference(share(client, {"contact_method": "email", "email": PARENT_EMAIL})[0])
+    _drain()
+    second = _reference(share(client, {"contact_method": "email", "email": "Quintessa.Marlowe+again@Example.com"})[0])
+    _drain()
+    third = _reference(share(client, {"contact_method": "email", "email": "someone.else@example.com"})[0])
+    _drain()
+    parents = [r["email_address"] for r in notify_on.requests if r["template_id"] == TEMPLATES["NOTIFY_TEMPLATE_PARENT_EMAIL"]]
+    assert parents == [PARENT_EMAIL, "someone.else@example.com"]
+    assert ("notification_sent", "parent_email") in _trail(first) and ("notification_sent", "parent_email") in _trail(third)
+    assert ("notification_skipped", "parent_email: recipient limit") in _trail(second)
+    # Staff alerts go only to the council's own mailboxes and are never held back by the parents' limit.
+    assert [action for action, kind in _trail(second) if kind == "staff_alert"] == ["notification_sent"]
+
+
+def test_the_counts_hold_no_number_or_address_and_expire_after_a_day(client, notify_on, handoff_db):
+    import datetime as dt
+    import hashlib
+
+    from sqlalchemy import text
+
+    from assistant.handoffs import recipient_limits
+    from assistant.handoffs import retention as handoff_retention
+    from core.database import get_engine
+
+    share(client, {"contact_method": "text"})
+    share(client, {"contact_method": "email", "email": PARENT_EMAIL})
+    _drain()
+    with get_engine().connect() as conn:
+        rows = [dict(row) for row in conn.execute(text("SELECT * FROM notification_sends")).mappings()]
+    assert len(rows) == 2 and {row["channel"] for row in rows} == {"sms", "email"}
+    stored = json.dumps(rows, default=str).lower()
+    for clear in ("7700900982", "7700 900 982", "quintessa", "marlowe", "example.com"):
+        assert clear not in stored, clear
+    # A keyed hash: not a plain hash anyone could compute from a guessed number or address.
+    plain = {hashlib.sha256(value.encode()).hexdigest() for value in
+             ("07700900982", "+447700900982", "sms:+447700900982", PARENT_EMAIL, f"email:{PARENT_EMAIL}")}
+    assert all(len(row["recipient_hash"]) == 64 and row["recipient_hash"] not in plain for row in rows)
+    # SQLite: the number and address appear nowhere in the database's files in clear (stories are encrypted).
+    for path in handoff_db.parent.glob(handoff_db.name + "*"):
+        data = path.read_bytes().lower()
+        assert b"7700900982" not in data and PARENT_EMAIL.encode() not in data, path.name
+    # After a day the counts have expired: the retention purge removes them and the number may be texted again.
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=24, minutes=1)
+    assert handoff_retention.purge(later).notification_counts_deleted == 2
+    limit = recipient_limits.daily_limit("sms")
+    assert all(recipient_limits.take_place("sms", "07700 900 982", later) for _ in range(limit))
+    assert not recipient_limits.take_place("sms", "+447700900982", later)

@@ -1,9 +1,14 @@
-"""Per-client message limits (slowapi), shared by the JSON API and the no-JavaScript form."""
+"""Per-client limits (slowapi): chat messages, shared by the JSON API and the no-JavaScript form, and stories
+sent with tell it once."""
 
 from __future__ import annotations
 
+import math
+import time
+
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from limits import parse
 from slowapi import Limiter
 from slowapi.errors import RateLimitExceeded
 from slowapi.util import get_remote_address
@@ -16,16 +21,19 @@ TOO_MANY = "You have sent a lot of messages in a short time. Please wait a minut
 # so CHAT_RATE_LIMIT applies without code changes.
 limiter = Limiter(key_func=get_remote_address, headers_enabled=False)
 chat_limit = limiter.shared_limit(lambda: get_settings().rate_limit, scope="chat")
-share_limit = limiter.shared_limit(lambda: get_settings().share_rate_limit, scope="share")
-TOO_MANY_STORIES = ("You have sent several stories", "You have sent a lot of stories from this device in a short time. "
-                    "Please wait an hour, or call your family hub.")
+STORY_SCOPE = "share"
 
 
-async def too_many_requests(request: Request, _exc: RateLimitExceeded) -> Response:
-    if request.url.path.startswith("/share"):
-        from web.handoff_web import problem  # the share journey is pages, not JSON
+def take_story_place(request: Request) -> int:
+    """Counts one story from this client against SHARE_RATE_LIMIT: 0 when it may be sent, else the seconds until
+    it may. Called by the route once a story is ready to send, not as a decorator, so that the refusal can keep
+    the parent's answers, and a form sent back for a missing tick is not counted."""
+    limit, client = parse(get_settings().share_rate_limit), get_remote_address(request)
+    if limiter.limiter.hit(limit, STORY_SCOPE, client):
+        return 0
+    reset_at, _remaining = limiter.limiter.get_window_stats(limit, STORY_SCOPE, client)
+    return max(1, math.ceil(reset_at - time.time()))
 
-        response = problem(request, 429, *TOO_MANY_STORIES, ("/", "Back to the chat"))
-        response.headers["Retry-After"] = "3600"
-        return response
+
+async def too_many_requests(_request: Request, _exc: RateLimitExceeded) -> Response:
     return JSONResponse(status_code=429, content={"error": TOO_MANY, "detail": []}, headers={"Retry-After": "60"})

@@ -18,7 +18,8 @@ def run_import(args: argparse.Namespace) -> int:
         with tqdm(total=len(records), desc=f"importing {args.area}", unit=" services", disable=args.quiet) as bar:
             report = import_records(records, args.area, progress=bar.update)
     except FeedError as exc:
-        print(f"Import failed, nothing was changed: {exc}")
+        # Operators at the command line get the full reason (host, status); editors only a generic sentence.
+        print(f"Import failed, nothing was changed: {getattr(exc, 'detail', exc)}")
         return 1
     for record, reason in report.skipped:
         print(f"skipped {record}: {reason}")

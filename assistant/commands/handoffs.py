@@ -44,6 +44,7 @@ def _purge(_args: argparse.Namespace) -> int:
     handoffs = report.handoffs
     print(f"Deleted {handoffs.closed_deleted} closed, {handoffs.withdrawn_deleted} withdrawn and {handoffs.open_deleted} "
           f"never-closed handoffs past retention, {handoffs.sessions_deleted} expired staff sessions, "
+          f"{handoffs.notification_counts_deleted} day-old message counts, "
           f"{report.conversations_deleted} chat conversations and {report.audit_deleted} audit events.")
     return 0
 

@@ -42,3 +42,15 @@ class HandoffNote(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     body_encrypted: Mapped[bytes] = mapped_column(LargeBinary)  # notes can be about the family
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NotificationSend(Base):
+    """One parent confirmation sent (or being sent) to one recipient, kept for a day to limit messages per
+    recipient. Holds a keyed hash of the number or address, never the number or address itself."""
+
+    __tablename__ = "notification_sends"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(10))  # email | sms
+    recipient_hash: Mapped[str] = mapped_column(String(64), index=True)  # HMAC-SHA256, hex
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

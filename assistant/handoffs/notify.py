@@ -3,7 +3,9 @@
 Why so little in each message: email and text are not a safe place for a family's story, so the parent's
 confirmation holds only the reference and the hub, and a staff alert only the reference, the hub and a link
 to the staff queue. Why a background thread: the parent's submission must never wait for Notify, or fail
-because of it. Every send is recorded in the audit trail (sent or failed, by kind), never the address.
+because of it. Every send is recorded in the audit trail (sent, failed, or skipped, by kind), never the address.
+A parent's confirmation is skipped when its number or address has had its day's share (recipient_limits): the
+story still reaches the hub's queue, only the message is not sent.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from notifications_python_client.notifications import NotificationsAPIClient
 from core.settings import Settings, get_settings
 from core.database import session_scope
 from core import audit
+from assistant.handoffs import recipient_limits
 from assistant.handoffs.choices import hub_label, recipient
 from assistant.handoffs.forms import normalise_phone
 
@@ -29,7 +32,7 @@ log = logging.getLogger("assistant.handoffs.notify")
 # The client logs Notify's error text, which can quote a recipient; our own line below says what failed instead.
 logging.getLogger("notifications_python_client").setLevel(logging.CRITICAL)
 # Registered here so the audit trail's fixed vocabulary covers what this module records.
-audit.ACTIONS.update({"notification_sent", "notification_failed"})
+audit.ACTIONS.update({"notification_sent", "notification_failed", "notification_skipped"})
 
 TIMEOUT_SECONDS = 10
 _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="notify")
@@ -44,6 +47,8 @@ class Message:
     to: str
     template_id: str
     personalisation: dict[str, str]
+    # Parent confirmations go to whatever the form says; staff alerts only to the council's own mailboxes.
+    limited_per_recipient: bool = False
 
 
 def configured(settings: Settings | None = None) -> bool:
@@ -82,10 +87,10 @@ def messages_for(reference: str, answers: dict, settings: Settings | None = None
     method = answers.get("contact_method")
     if method == "email" and answers.get("email") and settings.notify_template_parent_email:
         messages.append(Message("parent_email", "email", answers["email"], settings.notify_template_parent_email,
-                                {"reference": reference, "hub": hub_name}))
+                                {"reference": reference, "hub": hub_name}, limited_per_recipient=True))
     elif method == "text" and answers.get("phone") and settings.notify_template_parent_sms:
         messages.append(Message("parent_sms", "sms", normalise_phone(answers["phone"]), settings.notify_template_parent_sms,
-                                {"reference": reference, "hub": hub_name}))
+                                {"reference": reference, "hub": hub_name}, limited_per_recipient=True))
     if settings.notify_template_staff_alert:
         # Built from codes and config only: nothing the parent typed can reach a staff alert.
         alert = {"reference": reference, "hub": hub_label(answers["hub"]), "link": staff_queue_url(settings)}
@@ -109,11 +114,19 @@ def _record(reference: str, action: str, detail: str) -> None:
         log.error("notification audit not recorded reference=%s error=%s", reference, type(exc).__name__)
 
 
+def _within_recipient_limit(message: Message) -> bool:
+    return not message.limited_per_recipient or recipient_limits.take_place(message.channel, message.to)
+
+
 def send_all(reference: str, messages: list[Message], api_key: str, base_url: str) -> int:
     """Sends each message; returns how many failed. Failures are logged and audited by kind and error type only."""
     failed = 0
     for message in messages:
         try:
+            if not _within_recipient_limit(message):
+                log.warning("notification skipped kind=%s reference=%s reason=recipient_limit", message.kind, reference)
+                _record(reference, "notification_skipped", f"{message.kind}: recipient limit")
+                continue
             # One client per message: the library's client is not thread-safe.
             _send(NotificationsAPIClient(api_key, base_url=base_url, timeout=TIMEOUT_SECONDS), reference, message)
         except Exception as exc:  # noqa: BLE001 - Notify being down or misconfigured must never reach the parent

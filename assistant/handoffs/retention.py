@@ -1,5 +1,6 @@
 """Delete handoffs whose retention has ended: counted from closing, or from withdrawal for the stub, and for a
-story never closed (new, opened, accepted, declined) from its last change."""
+story never closed (new, opened, accepted, declined) from its last change. Also the day-old counts of parent
+confirmations per recipient."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import and_, func, or_, select
 from core.settings import get_settings
 from core.database import session_scope
 from core import audit
+from assistant.handoffs import recipient_limits
 from assistant.handoffs.models import Handoff, utcnow
 from assistant.handoffs.staff import sessions
 
@@ -24,6 +26,7 @@ class PurgeReport:
     withdrawn_deleted: int = 0
     open_deleted: int = 0
     sessions_deleted: int = 0
+    notification_counts_deleted: int = 0
 
 
 def purge(now: dt.datetime | None = None) -> PurgeReport:
@@ -46,6 +49,8 @@ def purge(now: dt.datetime | None = None) -> PurgeReport:
             audit.record(session, "system", "retention_deleted", handoff.reference)
             session.delete(handoff)  # its notes go too (ON DELETE CASCADE)
     report.sessions_deleted = sessions.purge_expired()
-    log.info("retention purge closed=%d withdrawn=%d open=%d sessions=%d",
-             report.closed_deleted, report.withdrawn_deleted, report.open_deleted, report.sessions_deleted)
+    report.notification_counts_deleted = recipient_limits.purge_expired(now)
+    log.info("retention purge closed=%d withdrawn=%d open=%d sessions=%d notification_counts=%d",
+             report.closed_deleted, report.withdrawn_deleted, report.open_deleted, report.sessions_deleted,
+             report.notification_counts_deleted)
     return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,32 @@ from typing import Any
 import httpx
 
 from core.settings import get_settings
+from knowledge_base.directory.safe_url import FetchRefused, PinnedTransport
+
+log = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 5  # each hop is checked like the first (safe_url); a feed needs one or two at most
+
+# What an editor is told when a feed cannot be fetched: never a host, port, status or response text, which
+# would let the import form be used to map the council's network. Operators get `detail` at the command line.
+EDITOR_MESSAGES = {
+    "blocked_address": "That address is not on the public internet, so it cannot be imported from here.",
+    "dns_failed": "We could not find that address. Check it and try again.",
+    "fetch_failed": "We could not fetch the feed from that address. Check it is the feed's address and try again.",
+}
 
 
 class FeedError(RuntimeError):
     """The whole feed is unusable; nothing is imported."""
+
+
+class FeedFetchError(FeedError):
+    """The feed could not be fetched. str() is safe to show an editor; `detail` is for operators (CLI) and
+    `reason` is a short code for logs and the audit trail."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(EDITOR_MESSAGES.get(reason, EDITOR_MESSAGES["fetch_failed"]))
+        self.reason, self.detail = reason, detail
 
 
 def max_bytes() -> int:
@@ -54,12 +77,36 @@ def load_file(path: Path) -> list[Any]:
     return records_in(parse_json(path.read_bytes(), str(path)), str(path))[0]
 
 
+def fetch_failed(reason: str, host: str, detail: str) -> FeedFetchError:
+    # The reason code and host go to the log; the response body never does.
+    log.warning("directory feed fetch failed: reason=%s host=%s", reason, host)
+    return FeedFetchError(reason, detail)
+
+
+def network_reason(exc: Exception) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(exc, httpx.ConnectError):
+        return "connect_failed"
+    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return "bad_url"
+    return "network_error"
+
+
+def host_of(url: str) -> str:
+    try:
+        return httpx.URL(url).host
+    except httpx.InvalidURL:
+        return ""
+
+
 def get_json(client: httpx.Client, url: str, budget: list[int]) -> Any:
     # Stream so a huge response is refused before it is all in memory; budget is shared across pages.
     try:
         with client.stream("GET", url) as response:
             if response.status_code != 200:
-                raise FeedError(f"{url} answered HTTP {response.status_code}")
+                raise fetch_failed("http_status", response.url.host,
+                                   f"{url} answered HTTP {response.status_code}")
             body = bytearray()
             for chunk in response.iter_bytes():
                 body += chunk
@@ -67,15 +114,23 @@ def get_json(client: httpx.Client, url: str, budget: list[int]) -> Any:
                 if budget[0] < 0:
                     raise FeedError(f"{url}: the feed is over the {get_settings().directory_max_feed_mb:g} MB "
                                     "limit (DIRECTORY_MAX_FEED_MB)")
-    except httpx.HTTPError as exc:
-        raise FeedError(f"could not reach {url}: {exc.__class__.__name__}: {exc}") from None
+    except FetchRefused as exc:
+        raise fetch_failed(exc.reason, exc.host, f"could not fetch {url}: {exc}") from None
+    except httpx.TooManyRedirects:
+        raise fetch_failed("too_many_redirects", host_of(url),
+                           f"{url} redirected more than {MAX_REDIRECTS} times") from None
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        raise fetch_failed(network_reason(exc), host_of(url),
+                           f"could not reach {url}: {exc.__class__.__name__}: {exc}") from None
     return parse_json(bytes(body), url)
 
 
 def load_url(url: str, progress: Callable[[int], None] | None = None) -> list[Any]:
     base = url.rstrip("/").removesuffix("/services")
     budget, summaries, page = [max_bytes()], [], 1
-    with httpx.Client(timeout=20.0, follow_redirects=True) as client:
+    client = httpx.Client(transport=PinnedTransport(https_only=url.startswith("https://")), trust_env=False,
+                          timeout=20.0, follow_redirects=True, max_redirects=MAX_REDIRECTS)
+    with client:
         while True:
             records, paging = records_in(get_json(client, f"{base}/services?page={page}&per_page=50", budget), url)
             summaries += records

@@ -35,9 +35,11 @@ def reimport(area: str, source: str, url: str, user: StaffUser) -> ImportReport:
     label = "bundled" if source == "bundled" else url[:120]
     try:
         report = import_feed(feed, area)
-    except FeedError:
+    except FeedError as exc:
+        reason = getattr(exc, "reason", "feed")  # a fetch failure's code, e.g. blocked_address
         with session_scope() as session:
-            audit.record(session, actor(user), "directory_import_failed", detail=f"area={area} source={label}")
+            audit.record(session, actor(user), "directory_import_failed",
+                         detail=f"area={area} source={label} reason={reason}")
         raise
     with session_scope() as session:
         audit.record(session, actor(user), "directory_imported", detail=(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from core.areas import AREAS
+from core.settings import get_settings
 from assistant.handoffs import drafts, forms
 from assistant.handoffs.choices import form_choices, hubs_in, recipient
 from assistant.handoffs.consent import ConsentNotGiven, check_given, wording
@@ -15,7 +17,7 @@ from assistant.handoffs.prefill import prefill
 from assistant.handoffs.service import HandoffNotFound, HandoffView, HandoffWithdrawn, create_handoff, for_parent, withdraw
 from assistant.handoffs.summary import answer_rows
 from web.deps import conversation_of
-from web.rate_limit import share_limit
+from web.rate_limit import take_story_place
 from web.handoff_web import csrf_ok, first, form_fields, no_store, page, problem, summary
 
 router = APIRouter(include_in_schema=False)
@@ -49,6 +51,16 @@ def _consent(request: Request, answers: dict, key: str, error: str = "", status_
     context = {"consent": consent, "draft": drafts.seal(answers, key), "errors": {"consent": error} if error else {},
                "error_summary": [{"field_id": "consent", "message": error}] if error else []}
     return page(request, "share/consent.html", context, status_code)
+
+
+def _paused(request: Request, answers: dict, key: str, wait_seconds: int) -> Response:
+    """429 that loses nothing: the answers go back sealed afresh, with a button to try again later."""
+    hub = recipient(answers["area"], answers["hub"])
+    response = page(request, "share/paused.html", {
+        "draft": drafts.seal(answers, key), "draft_minutes": get_settings().share_draft_minutes,
+        "wait_minutes": math.ceil(wait_seconds / 60), "recipient_name": f"{hub.name} at {hub.council}"}, 429)
+    response.headers["Retry-After"] = str(wait_seconds)
+    return response
 
 
 def _opened_draft(request: Request, fields: dict[str, list[str]]) -> tuple[dict, str] | Response:
@@ -94,7 +106,6 @@ def consent_page(request: Request, fields: Fields) -> Response:
 
 
 @router.post("/share/send")
-@share_limit
 def send_story(request: Request, fields: Fields) -> Response:
     opened = _opened_draft(request, fields)
     if isinstance(opened, Response):
@@ -105,6 +116,8 @@ def send_story(request: Request, fields: Fields) -> Response:
         check_given(consent, first(fields, "consent") == "yes", first(fields, "consent_version"))
     except ConsentNotGiven as exc:
         return _consent(request, answers, key, str(exc), exc.status)
+    if wait_seconds := take_story_place(request):  # per client, so scripts cannot flood a hub's queue
+        return _paused(request, answers, key, wait_seconds)
     created = create_handoff(answers, key, consent)
     # Post/redirect/get: a refresh shows the same confirmation and never sends twice.
     return no_store(RedirectResponse(f"/my-story/{created.token}?sent=1", status_code=303))
