@@ -1,6 +1,6 @@
-"""Content editing end to end in Debian chromium against the live server, axe-clean on every page visited:
-an editor changes the stay-and-play answer (with JavaScript off), another person approves it, the parent chat
-answers with the new text within 2 seconds, and the old version is restored from the history."""
+"""Content editing end to end in Debian chromium against the live server, axe-clean and reflowing at 320 px on
+every page visited: an editor changes the stay-and-play answer (with JavaScript off), another person approves it,
+the parent chat answers with the new text within 2 seconds, and the old version is restored from the history."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Tell it once end to end in Debian chromium against the live server, axe-clean on every page visited."""
+"""Tell it once end to end in Debian chromium against the live server, axe-clean and reflowing at 320 px on every
+page visited (a long email address and a pasted link in the story must wrap, not widen the page)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from live_support import assert_accessible, create_live_user, sign_in_staff
 pytestmark = pytest.mark.browser
 QUESTION = "my 2 year old only says a few words, should I worry?"
 NAME, PHONE = "Quintessa Marlowe-Fairbanks", "07700 900 982"
+EMAIL = "quintessa.marlowe-fairbanks.family@hammersmith-and-fulham-parents.example.org.uk"
+TRIED = "Naming things on walks, and ideas from https://www.bbc.co.uk/tiny-happy-people/articles/talking-games-toddlers"
 
 
 def _live_db() -> Path:
@@ -46,14 +49,16 @@ def test_tell_it_once_end_to_end(live_server, nojs_page, browser, axe):
     assert page.title().startswith("Error:")
     assert_accessible(page, axe)
     page.fill("#phone", PHONE)
+    page.fill("#email", EMAIL)
     page.click("button:has-text('Continue')")
     assert page.locator("h1").inner_text() == "Check your answers"
     assert "Armley Family Hub at Leeds City Council" in page.inner_text("main")
     assert_accessible(page, axe)
     page.click("button:has-text('Change what you have tried')")
-    page.fill("#tried", "Naming things on walks.")
+    page.fill("#tried", TRIED)
     page.click("button:has-text('Continue')")
-    assert "Naming things on walks." in page.inner_text(".govuk-summary-list")
+    assert TRIED in page.inner_text(".govuk-summary-list") and EMAIL in page.inner_text(".govuk-summary-list")
+    assert_accessible(page, axe)
     page.click("main form[action='/share/consent'] button")
     assert not page.is_checked("#consent")
     assert_accessible(page, axe)
@@ -67,7 +72,7 @@ def test_tell_it_once_end_to_end(live_server, nojs_page, browser, axe):
     story_url = page.url.split("?")[0]
     assert_accessible(page, axe)
     page.goto(story_url + "/print")
-    assert NAME in page.inner_text("main")
+    assert NAME in page.inner_text("main") and EMAIL in page.inner_text("main")
     assert_accessible(page, axe)
 
     # 2. Staff from that hub sign in, see it, open it (audited) and accept it; 3. another hub cannot see it.
@@ -87,6 +92,7 @@ def test_tell_it_once_end_to_end(live_server, nojs_page, browser, axe):
     assert_accessible(staff, axe)
     staff.click(f"a:has-text('{reference}')")
     assert staff.inner_text("#status-tag") == "Opened" and PHONE in staff.inner_text("main")
+    assert EMAIL in staff.inner_text("main")
     assert_accessible(staff, axe)
     staff.click("button:has-text('Accept request')")
     assert staff.inner_text("#status-tag") == "Accepted"
@@ -103,10 +109,13 @@ def test_tell_it_once_end_to_end(live_server, nojs_page, browser, axe):
         row = db.execute("SELECT status, personal_encrypted, concerns FROM handoffs WHERE reference = ?", (reference,)).fetchone()
         assert row == ("withdrawn", None, "[]")
     raw = b"".join(p.read_bytes() for p in _live_db().parent.glob("family_hub.db*"))
-    assert NAME.encode() not in raw and PHONE.encode() not in raw and b"Zebedee" not in raw
+    assert NAME.encode() not in raw and PHONE.encode() not in raw and EMAIL.encode() not in raw and b"Zebedee" not in raw
 
     # The admin reads the audit trail of this run.
     admin_context, admin = sign_in_staff(browser, live_server, "ada.admin", axe)
+    admin.goto(live_server + "/staff/users")
+    assert "amy.armley" in admin.inner_text("table")
+    assert_accessible(admin, axe)
     admin.goto(live_server + "/staff/audit")
     assert_accessible(admin, axe)
     trail = admin.inner_text("table")
