@@ -267,3 +267,15 @@ def test_cli_prints_counts(capsys):
     assert main(["directory", "import", str(BUNDLED / "leeds.json"), "--area", "leeds", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "imported 17, updated 0" in out and "imported 0, updated 0, unchanged 17, skipped 0, removed 0" in out
+
+
+def test_cli_lists_schema_problems_by_record_without_values(tmp_path, capsys):
+    from assistant.cli import main
+
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps([{"id": "feed-7", "name": "Rhyme time", "status": "active", "email": "not-an-address"}]))
+    assert main(["directory", "import", str(feed), "--area", "leeds", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "ORUK v3 schema problem in feed-7: email: is not a valid email" in out
+    assert "schema problems 2" in out  # the email, and an id that is not a UUID
+    assert "not-an-address" not in out

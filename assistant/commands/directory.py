@@ -23,8 +23,11 @@ def run_import(args: argparse.Namespace) -> int:
         return 1
     for record, reason in report.skipped:
         print(f"skipped {record}: {reason}")
+    # Imported, but not as the official ORUK v3 schema wants: the council can fix its feed (fields, never values).
+    for record, problem in report.problems:
+        print(f"ORUK v3 schema problem in {record}: {problem}")
     print(f"imported {report.imported}, updated {report.updated}, unchanged {report.unchanged}, "
-          f"skipped {len(report.skipped)}, removed {report.removed}")
+          f"skipped {len(report.skipped)}, removed {report.removed}, schema problems {len(report.problems)}")
     return 0
 
 
