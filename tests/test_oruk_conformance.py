@@ -10,20 +10,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from directory_db import forget_fresh_db, use_fresh_db
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator
+from oruk_support import BUNDLED, OFFICIAL, oruk_client
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-ROOT = Path(__file__).resolve().parent.parent
-OFFICIAL = ROOT.parent / "shared" / "fixtures" / "oruk-v3-official"
-BUNDLED = ROOT / "knowledge_base" / "directory" / "data"
 SCHEMA_BASE = "https://openreferraluk.org/specifications/3.0/schema/"
 FORMATS = Draft202012Validator.FORMAT_CHECKER
 REGISTRY = Registry().with_resources(
@@ -57,26 +52,10 @@ MESSY = [
 ]
 
 
-def feed(name: str) -> list[dict]:
-    return json.loads((BUNDLED / f"{name}.json").read_text())["contents"]
-
-
 @pytest.fixture(scope="module")
 def client(tmp_path_factory) -> Iterator[TestClient]:
-    mp = pytest.MonkeyPatch()
-    use_fresh_db(mp, tmp_path_factory.mktemp("oruk-conformance"))
-    from knowledge_base.directory.importer import import_records
-    from web.routers import oruk
-
-    example = json.loads((OFFICIAL / "examples" / "service_full.json").read_text())
-    import_records(feed("leeds") + [example], "leeds")
-    import_records(feed("hammersmith-fulham"), "hammersmith-fulham")
-    import_records(feed("liverpool-city-region") + MESSY, "liverpool-city-region")
-    app = FastAPI()
-    app.include_router(oruk.router)
-    yield TestClient(app)
-    mp.undo()
-    forget_fresh_db()
+    with oruk_client(tmp_path_factory.mktemp("oruk-conformance"), MESSY) as test_client:
+        yield test_client
 
 
 def pages(client: TestClient, path: str, **params: Any) -> Iterator[tuple[str, dict]]:

@@ -8,39 +8,19 @@ import csv
 import json
 import math
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from directory_db import forget_fresh_db, use_fresh_db
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from oruk_support import BUNDLED, oruk_client
 
-ROOT = Path(__file__).resolve().parent.parent
-OFFICIAL = ROOT.parent / "shared" / "fixtures" / "oruk-v3-official"
-BUNDLED = ROOT / "knowledge_base" / "directory" / "data"
 EXAMPLE_ID = "ac148810-d857-441c-9679-408f346de14b"  # the official example service, last modified 2023-03-15
 LEEDS_ORG = "30438c28-d6ef-575d-9ae1-83a661a7c6c9"
 
 
-def feed(name: str) -> list[dict]:
-    return json.loads((BUNDLED / f"{name}.json").read_text())["contents"]
-
-
 @pytest.fixture(scope="module")
 def client(tmp_path_factory) -> Iterator[TestClient]:
-    mp = pytest.MonkeyPatch()
-    use_fresh_db(mp, tmp_path_factory.mktemp("oruk-endpoints"))
-    from knowledge_base.directory.importer import import_records
-    from web.routers import oruk
-
-    import_records(feed("leeds") + [json.loads((OFFICIAL / "examples" / "service_full.json").read_text())], "leeds")
-    import_records(feed("hammersmith-fulham"), "hammersmith-fulham")
-    import_records(feed("liverpool-city-region"), "liverpool-city-region")
-    app = FastAPI()
-    app.include_router(oruk.router)
-    yield TestClient(app)
-    mp.undo()
-    forget_fresh_db()
+    with oruk_client(tmp_path_factory.mktemp("oruk-endpoints")) as test_client:
+        yield test_client
 
 
 def everything(client: TestClient, path: str, **params) -> list[dict]:
