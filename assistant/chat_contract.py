@@ -20,6 +20,11 @@ class ChatRequest(BaseModel):
         default=None, pattern=r"^[0-9a-f]{32}$", description="From an earlier response; null starts a new one."
     )
     area: AreaName | None = Field(default=None, description="The parent's council area, if known.")
+    language: StrictStr | None = Field(
+        default=None, pattern=r"^[a-z]{2}$",
+        description="The conversation's language (ISO 639-1) from the previous response's `language`, or chosen "
+                    "by the parent; a short or unclear message is answered in it. Null: read from the message.",
+    )
 
 
 class SourceOut(BaseModel):
@@ -36,3 +41,5 @@ class ChatResponse(BaseModel):
     services: list[dict[str, Any]] = []
     redactions: list[str] = Field(default=[], description="Kinds of personal detail removed, e.g. NAME, PHONE.")
     handoff_offered: bool = False
+    language: str = Field(default="en", description="The language this reply is in (ISO 639-1): send it back as "
+                                                    "`language` with the next message.")

@@ -15,6 +15,7 @@ COMMAND_MODULES: list[str] = [
     "assistant.commands.directory",
     "assistant.commands.handoffs",
     "assistant.commands.content",
+    "assistant.commands.insights",
     "assistant.commands.keys",
 ]
 

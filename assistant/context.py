@@ -28,6 +28,11 @@ class TurnContext:
     query: ServiceQuery | None = None  # what the directory needs, read once from the redacted text (stages/parse)
     handoff_offered: bool = False
     english: bool = True  # False when the message is clearly in another language
+    # The conversation's language as the page or API carried it (or the parent chose it), and the language
+    # this turn is answered in (stages/detect_language): ISO 639-1 codes.
+    carried_language: str | None = None
+    language: str = "en"
+    multilingual: bool = False  # retrieved by multilingual-e5 similarity (a non-English message), not the ranker
     urgent_help: list[str] = field(default_factory=list)  # urgent routes whose help is shown before the answer
     # Out of scope by the safety layer's reading; refused unless the turn is plainly conversation or a
     # follow-up (route_intent), which a short fragment like "what if that doesn't work" often is.

@@ -1,33 +1,40 @@
-"""Names seen earlier in a conversation, held in this process's memory only (never written anywhere),
-so a later bare mention ("amelia still won't sit on the potty") is redacted too."""
+"""Names seen earlier in a conversation, so a later bare mention ("amelia still won't sit on the potty") is
+redacted too, whichever app server the next message reaches.
+
+Kept in the shared store (core.shared_store: this process by default, Redis when REDIS_URL is set), encrypted
+with a key derived from SECRET_KEY, under a keyed hash of the conversation id (the store never holds an id a
+browser could use), expiring an hour after the conversation's last new name. Never logged."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
+import hashlib
+import hmac
+
+from core.encryption import InvalidToken, decrypt_json, encrypt_json, memory_cipher
+from core.keys import secret_key
+from core.shared_store import shared_store
 
 TTL_SECONDS = 60 * 60
-MAX_CONVERSATIONS = 10_000
 
-_lock = threading.Lock()
-_names: OrderedDict[str, tuple[float, frozenset[str]]] = OrderedDict()
+
+def _key(conversation_id: str) -> str:
+    digest = hmac.new(secret_key().encode(), f"names:{conversation_id}".encode(), hashlib.sha256).hexdigest()
+    return f"names:{digest}"
 
 
 def recall(conversation_id: str) -> frozenset[str]:
-    with _lock:
-        entry = _names.get(conversation_id)
-        if entry is None or time.monotonic() - entry[0] > TTL_SECONDS:
-            _names.pop(conversation_id, None)
-            return frozenset()
-        return entry[1]
+    token = shared_store().get(_key(conversation_id))
+    if token is None:
+        return frozenset()
+    try:
+        # The token's own timestamp is checked too: a store that kept a value too long still yields nothing.
+        return frozenset(decrypt_json(token, ttl=TTL_SECONDS, using=memory_cipher()))  # type: ignore[arg-type]
+    except InvalidToken:
+        return frozenset()
 
 
 def remember(conversation_id: str, names: frozenset[str]) -> None:
     if not names:
         return
-    with _lock:
-        previous = _names.pop(conversation_id, (0.0, frozenset()))[1]
-        _names[conversation_id] = (time.monotonic(), previous | names)
-        while len(_names) > MAX_CONVERSATIONS:  # oldest first: bounded memory under load
-            _names.popitem(last=False)
+    known = recall(conversation_id) | names
+    shared_store().set(_key(conversation_id), encrypt_json(sorted(known), using=memory_cipher()), TTL_SECONDS)

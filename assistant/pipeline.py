@@ -14,7 +14,10 @@ from collections.abc import Callable
 
 from assistant.context import TurnContext
 from assistant.messages import message
-from assistant.stages import compose, find_services, normalise, parse, redact, retrieve, route_intent, route_safety
+from assistant.stages import (
+    compose, detect_language, find_services, normalise, parse, redact, reply_language, retrieve, route_intent, route_safety,
+)
+from core.metrics import STAGE_SECONDS
 from knowledge_base.search import HybridSearcher, get_searcher
 
 Stage = Callable[[TurnContext], None]
@@ -25,6 +28,7 @@ def stages(searcher: HybridSearcher | None = None) -> list[Stage]:
     # Order matters: nothing may see the message before it is redacted and safety-checked.
     return [
         normalise.stage,
+        detect_language.stage,  # a language code only; before redact so its notice is in the parent's language
         redact.stage,
         route_safety.stage,
         parse.stage,  # place, kind of service and time, read once for every later stage
@@ -48,10 +52,13 @@ def run(ctx: TurnContext, pipeline: list[Stage] | None = None) -> TurnContext:
         except Exception as exc:  # a broken stage must never leave a parent with no answer
             log.error("stage failed stage=%s type=%s", stage_name(stage), type(exc).__name__)  # no text
             ctx.sources, ctx.services, ctx.handoff_offered = [], [], False
-            ctx.end("error", ctx.route or "guidance", message("turn_error"))
+            ctx.end("error", ctx.route or "guidance", message("turn_error", ctx.language))
         finally:
-            log.debug("stage=%s ms=%.2f", stage_name(stage), (time.perf_counter() - started) * 1000)
+            seconds = time.perf_counter() - started
+            STAGE_SECONDS.labels(stage=stage_name(stage)).observe(seconds)
+            log.debug("stage=%s ms=%.2f", stage_name(stage), seconds * 1000)
         if ctx.ended:
             break
     route_safety.finish(ctx)
+    reply_language.finish(ctx)
     return ctx

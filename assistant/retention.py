@@ -1,8 +1,9 @@
 """Every retention rule in one purge, run at start-up and then on a schedule inside the server.
 
 Handoffs (closed, withdrawn, and never closed), staff sessions, redacted chat turns and audit events each have
-their own period (settings, documented in the README and on the privacy page). Until a shared job runner
-exists, each server runs the purge on a timer: deleting what is past retention twice is harmless."""
+their own period (settings, documented in the README and on the privacy page). On PostgreSQL the schedule is a
+durable job that runs once across servers (assistant.jobs); on SQLite (one server) PurgeSchedule runs it on a
+timer in the process."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 
 from assistant import conversations
 from assistant.handoffs import retention as handoff_retention
+from assistant.insights import survey
 from core import audit
+from core.metrics import JOB_FAILURES
 from core.settings import get_settings
 
 log = logging.getLogger("assistant.retention")
@@ -24,6 +27,7 @@ class RetentionReport:
     handoffs: handoff_retention.PurgeReport
     conversations_deleted: int
     audit_deleted: int
+    survey_comments_deleted: int = 0
 
 
 def purge_all(now: dt.datetime | None = None) -> RetentionReport:
@@ -31,8 +35,9 @@ def purge_all(now: dt.datetime | None = None) -> RetentionReport:
     handoffs = handoff_retention.purge(now)
     chats = conversations.purge_older_than(now - dt.timedelta(days=settings.chat_retention_days))
     events = audit.purge_older_than(now - dt.timedelta(days=settings.audit_retention_days))
-    log.info("retention purge conversations=%d audit=%d", chats, events)
-    return RetentionReport(handoffs, chats, events)
+    comments = survey.purge_comments(now)  # SURVEY_COMMENT_RETENTION_DAYS (90)
+    log.info("retention purge conversations=%d audit=%d survey_comments=%d", chats, events, comments)
+    return RetentionReport(handoffs, chats, events, comments)
 
 
 class PurgeSchedule:
@@ -58,4 +63,5 @@ class PurgeSchedule:
                 purge_all()
                 self.runs += 1
             except Exception as exc:  # a failed purge is retried next time; it must not kill the thread
+                JOB_FAILURES.labels(job="retention_purge").inc()
                 log.error("retention purge failed type=%s", type(exc).__name__)

@@ -16,6 +16,10 @@ ACTIONS = {
     # Content editing (knowledge_base/editorial): detail names the document and version, never its text.
     "content_created", "content_saved", "content_submitted", "content_approved", "content_published",
     "content_sent_back", "content_unpublished", "content_restored", "directory_imported", "directory_import_failed",
+    # Staff accounts (issue 12): detail names the account, never a password or token.
+    "password_changed", "password_change_refused", "password_reset_issued", "password_reset_used", "oidc_bound",
+    # Directory imports are staged and published by a second person; an operator's command-line import is direct.
+    "directory_import_staged", "directory_import_published", "directory_import_discarded",
 }
 
 

@@ -10,7 +10,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from core.keys import encryption_keys, secret_key
 
-__all__ = ["encrypt_json", "decrypt_json", "InvalidToken", "cipher", "draft_cipher", "rotate"]
+__all__ = ["encrypt_json", "decrypt_json", "InvalidToken", "cipher", "draft_cipher", "memory_cipher", "rotate"]
 
 
 @lru_cache(maxsize=4)
@@ -22,19 +22,25 @@ def cipher() -> MultiFernet:
     return _cipher_for(tuple(encryption_keys()))
 
 
-@lru_cache(maxsize=4)
-def _draft_cipher_for(secret: str) -> Fernet:
+@lru_cache(maxsize=8)
+def _derived_cipher_for(secret: str, purpose: bytes) -> Fernet:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"family-hub-share-drafts").derive(secret.encode())
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(secret.encode())
     return Fernet(base64.urlsafe_b64encode(key))
 
 
 def draft_cipher() -> Fernet:
     """Unsent forms (sealed drafts, form keys) use their own key, derived from SECRET_KEY: a leaked draft key
     cannot open stored records, and rotating HANDOFF_ENCRYPTION_KEY never breaks a form a parent has open."""
-    return _draft_cipher_for(secret_key())
+    return _derived_cipher_for(secret_key(), b"family-hub-share-drafts")
+
+
+def memory_cipher() -> Fernet:
+    """Short-lived conversation memory in the shared store (names to keep removing): its own key derived from
+    SECRET_KEY, so whoever can read Redis cannot read it, and it never opens stored records."""
+    return _derived_cipher_for(secret_key(), b"family-hub-conversation-memory")
 
 
 def encrypt_json(value: object, using: Fernet | MultiFernet | None = None) -> bytes:

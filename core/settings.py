@@ -63,10 +63,16 @@ class Settings(BaseSettings):
     open_handoff_retention_days: int = Field(default=365, ge=1, alias="OPEN_HANDOFF_RETENTION_DAYS")
     chat_retention_days: int = Field(default=30, ge=1, alias="CHAT_RETENTION_DAYS")  # redacted chat turns
     audit_retention_days: int = Field(default=730, ge=1, alias="AUDIT_RETENTION_DAYS")
+    # Parents' survey comments (redacted) are emptied this long after the start of the ISO week they were given in.
+    survey_comment_retention_days: int = Field(default=90, ge=1, le=90, alias="SURVEY_COMMENT_RETENTION_DAYS")
     chat_cookie_minutes: int = Field(default=60, ge=1, alias="CHAT_COOKIE_MINUTES")  # a conversation in a browser
     purge_interval_minutes: int = Field(default=60, ge=1, alias="PURGE_INTERVAL_MINUTES")  # in-process schedule
     share_draft_minutes: int = Field(default=120, ge=5, alias="SHARE_DRAFT_MINUTES")
     staff_session_hours: int = Field(default=8, ge=1, alias="STAFF_SESSION_HOURS")
+    # A staff session also ends after this long without a request (idle), whatever its absolute lifetime.
+    staff_idle_minutes: int = Field(default=30, ge=1, alias="STAFF_IDLE_MINUTES")
+    # A one-time password reset link made by an administrator works for this long, once.
+    password_reset_minutes: int = Field(default=60, ge=5, le=1440, alias="PASSWORD_RESET_MINUTES")
     login_max_failures: int = Field(default=5, ge=1, alias="LOGIN_MAX_FAILURES")
     login_lockout_minutes: int = Field(default=15, ge=1, alias="LOGIN_LOCKOUT_MINUTES")
     # Where this service is reached, for links in staff alerts; empty means http://HOST:PORT.
@@ -89,6 +95,15 @@ class Settings(BaseSettings):
     oidc_scopes: str = Field(default="openid email profile", alias="OIDC_SCOPES")
     oidc_username_claim: str = Field(default="email", alias="OIDC_USERNAME_CLAIM")  # matched to a local username
     oidc_redirect_uri: str = Field(default="", alias="OIDC_REDIRECT_URI")  # empty: worked out from the request
+    # A fleet (several app servers): conversation memory, rate limits and sign-in throttles live in Redis so
+    # every server sees them. Empty: in this process only (one server, no extra service).
+    redis_url: str = Field(default="", alias="REDIS_URL")
+    workers: int = Field(default=1, ge=1, alias="WORKERS")  # `serve` worker processes
+    # On SIGTERM a server stops taking connections and lets turns in flight finish, for at most this long.
+    shutdown_grace_seconds: int = Field(default=30, ge=1, alias="SHUTDOWN_GRACE_SECONDS")
+    # Who may read /metrics: clients in these networks (comma-separated CIDRs), or anyone with the bearer token.
+    metrics_allowed_networks: str = Field(default="127.0.0.1/32,::1/128", alias="METRICS_ALLOWED_NETWORKS")
+    metrics_bearer_token: str = Field(default="", alias="METRICS_BEARER_TOKEN")
 
     @property
     def sqlalchemy_url(self) -> str:

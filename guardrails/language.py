@@ -10,12 +10,15 @@ from pathlib import Path
 import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from guardrails.language_learned import is_latin
+from guardrails.language_learned import model as learned_language
+
 LANGUAGES_FILE = Path(__file__).parent / "data" / "languages.yaml"
 _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def _settings() -> dict:
+def settings() -> dict:
     return yaml.safe_load(LANGUAGES_FILE.read_text(encoding="utf-8"))
 
 
@@ -23,7 +26,7 @@ def _settings() -> dict:
 def _detector():  # type: ignore[no-untyped-def]
     from lingua import Language, LanguageDetectorBuilder
 
-    languages = [getattr(Language, name) for name in _settings()["languages"]]
+    languages = [getattr(Language, name) for name in settings()["languages"]]
     return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
@@ -34,14 +37,18 @@ def language_of(text: str) -> str | None:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return None
-    latin = sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters) / len(letters)
-    if latin >= 0.5:
+    if is_latin(text):
         share = english_word_share(text)
         if share is None:
             return None  # "hi", "ok thx": nothing to tell by
+        # Romanised Urdu, Banglish, Arabizi and code-mixed messages ("czy family hub ma stay and play") are
+        # known to the reader learned from the project's own lines; it speaks only when sure.
+        claimed = learned_language().claim(text)
+        if claimed:
+            return claimed
         # Mostly English words: English, whatever letter statistics say of text-speak ("wat tym iz d stay
         # n play 2moro" looks Turkish to them). Few: romanised Urdu or Somali, Polish, Spanish...
-        if share >= float(_settings()["min_english_word_share"]):
+        if share >= float(settings()["min_english_word_share"]):
             return "en"
     with _lock:
         confidences = _detector().compute_language_confidence_values(text)
@@ -85,3 +92,11 @@ def is_english(text: str) -> bool:
 
 def warm_up() -> None:
     language_of("warming up the language models before the first parent writes")
+
+
+@lru_cache(maxsize=1)
+def detectable_languages() -> frozenset[str]:
+    """ISO 639-1 codes of every language the detector tells apart (data/languages.yaml), English included."""
+    from lingua import Language
+
+    return frozenset(getattr(Language, name).iso_code_639_1.name.lower() for name in settings()["languages"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from core.settings import get_settings
+from knowledge_base import content_version
 from knowledge_base.chunking import Chunk, chunk_document, chunk_documents
 from knowledge_base.documents import GuidanceDocument, load_documents
 from knowledge_base.indexer import IndexReport, sync_chunks
@@ -25,18 +26,21 @@ def current_chunks() -> list[Chunk]:
 
 def build_index(progress: Callable[[int], None] | None = None) -> IndexReport:
     report = sync_chunks(current_chunks(), progress=progress)
+    return _changed(report)
+
+
+def _changed(report: IndexReport) -> IndexReport:
+    """After the shared index changed: count it in the database, so every other server refreshes too."""
+    if report.changed:
+        content_version.bump()
     get_searcher().refresh()
     return report
 
 
 def reindex_document(document: GuidanceDocument) -> IndexReport:
     """Re-index one document: only its changed chunks are embedded again."""
-    report = sync_chunks(chunk_document(document), doc_id=document.id)
-    get_searcher().refresh()
-    return report
+    return _changed(sync_chunks(chunk_document(document), doc_id=document.id))
 
 
 def remove_document(doc_id: str) -> IndexReport:
-    report = sync_chunks([], doc_id=doc_id)
-    get_searcher().refresh()
-    return report
+    return _changed(sync_chunks([], doc_id=doc_id))

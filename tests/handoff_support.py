@@ -36,7 +36,9 @@ def _clear_postgres_tables() -> None:
 
     with get_engine().begin() as conn:
         conn.execute(text("DELETE FROM handoff_notes; DELETE FROM handoffs; DELETE FROM staff_sessions; "
-                          "DELETE FROM staff_users; DELETE FROM handoff_audit; DELETE FROM notification_sends"))  # a fresh database per test, as with SQLite
+                          "DELETE FROM staff_password_resets; DELETE FROM directory_import_batches; "
+                          "DELETE FROM staff_users; DELETE FROM handoff_audit; DELETE FROM notification_sends; "
+                          "DELETE FROM survey_responses; DELETE FROM turn_counts"))  # a fresh database per test, as with SQLite
 
 
 @pytest.fixture

@@ -16,7 +16,9 @@ def test_guidance_question_gets_a_sourced_answer(app_client):
     assert body["sources"] and all(s["url"].startswith("https://") for s in body["sources"])
     assert set(body) == {
         "conversation_id", "status", "route", "answer", "sources", "services", "redactions", "handoff_offered",
+        "language",
     }
+    assert body["language"] == "en"
 
 
 def test_follow_up_is_understood_in_context(app_client):

@@ -355,7 +355,7 @@ def test_the_editor_import_connects_only_to_the_answer_it_checked(net, tripwire,
 
     net.dns.set("rebind.example", PUBLIC, "127.0.0.1")
     with pytest.raises(FeedError) as failed:
-        imports.reimport("leeds", "url", f"https://rebind.example:{tripwire.port}/", editor)
+        imports.stage_import("leeds", "url", f"https://rebind.example:{tripwire.port}/", editor)
     assert tripwire.hits() == 0
     assert net.dns.calls == ["rebind.example"]
     assert net.network.attempts == [(PUBLIC, tripwire.port)]
@@ -379,7 +379,7 @@ def test_an_editor_can_import_from_an_allowed_council_host(tls_feed, net, editor
 
     net.dns.set(TLS_NAME, "127.0.0.1")  # the council's feed on its own network
     allow(monkeypatch, TLS_NAME)
-    report = imports.reimport("leeds", "url", tls_feed.url, editor)
+    report = imports.stage_import("leeds", "url", tls_feed.url, editor)
     assert report.imported == 2
 
 
@@ -442,7 +442,7 @@ def test_editors_get_a_generic_error_and_the_log_a_reason_code(tls_feed, editor,
 
     tls_feed.failure = 500
     with caplog.at_level("INFO"), pytest.raises(FeedError) as failed:
-        imports.reimport("leeds", "url", tls_feed.url, editor)
+        imports.stage_import("leeds", "url", tls_feed.url, editor)
     message = str(failed.value)
     assert message == "We could not fetch the feed from that address. Check it is the feed's address and try again."
     assert "reason=http_status" in caplog.text and SECRET_BODY not in caplog.text
@@ -458,7 +458,7 @@ def test_a_closed_port_reveals_no_host_or_port(tls_feed, net, editor):
         closed = probe.getsockname()[1]
     net.network.routes[PUBLIC, closed] = ("127.0.0.1", closed)
     with pytest.raises(FeedError) as failed:
-        imports.reimport("leeds", "url", f"https://{TLS_NAME}:{closed}/", editor)
+        imports.stage_import("leeds", "url", f"https://{TLS_NAME}:{closed}/", editor)
     message = str(failed.value)
     assert str(closed) not in message and TLS_NAME not in message and "Errno" not in message
 
@@ -469,7 +469,7 @@ def test_editors_are_told_a_private_address_is_not_public(net, editor):
 
     net.dns.set("intranet.example", "10.20.30.40")
     with pytest.raises(FeedError) as failed:
-        imports.reimport("leeds", "url", "https://intranet.example:8443/admin", editor)
+        imports.stage_import("leeds", "url", "https://intranet.example:8443/admin", editor)
     assert str(failed.value) == "That address is not on the public internet, so it cannot be imported from here."
 
 

@@ -250,9 +250,12 @@ def test_redaction_placeholders_do_not_hide_a_disclosure() -> None:
 
 
 def test_stage_runs_before_intent_routing() -> None:
-    # normalise (and, when present, redact) come first; then safety, before anything else reads the text.
+    # Only normalise, the language stage (which keeps a language code, so the "I removed" notice and the
+    # signposting come in the parent's language) and redact come first; then safety, before anything else
+    # reads the text.
     names = [stage_name(stage) for stage in stages()]
-    assert names.index("route_safety") == names.index("normalise") + 1 + ("redact" in names)
+    before_safety = names[: names.index("route_safety")]
+    assert before_safety[0] == "normalise" and set(before_safety) <= {"normalise", "detect_language", "redact"}
     assert names.index("route_safety") < names.index("route_intent")
 
 

@@ -29,8 +29,10 @@ def test_urgent_message_in_another_language_is_signposted(app_client, lang: str,
 
 
 def test_a_message_in_another_language_is_never_refused_as_out_of_scope(app_client) -> None:
-    # An ordinary question in Polish about a child's talking: nothing English can answer it yet, but it is
-    # not refused, and the reply carries the urgent numbers in case it is more than it seems.
+    # An ordinary question in Polish about a child's talking is not refused: it is answered from the English
+    # guidance found with multilingual-e5, after a note in Polish (issue 15; before it, only urgent numbers).
+    from guardrails.language import language_of
+
     body = app_client.post("/api/chat", json={"message": "Mój syn ma dwa lata i mówi tylko kilka słów, czy to normalne?"}).json()
     assert body["route"] != "out_of_scope" and body["status"] != "refused", body
-    assert "999" in body["answer"] and "116 123" in body["answer"], body
+    assert body["language"] == "pl" and any(language_of(part) == "pl" for part in body["answer"].split("\n\n")), body

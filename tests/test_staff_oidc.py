@@ -30,7 +30,7 @@ class FakeProvider(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.key = RSAKey.generate_key(2048, parameters={"kid": "signing-key"})
         self.signing_key = self.key  # a test may sign with a key that is not in the JWKS
-        self.claims: dict = {"email": EMAIL}  # who signs in at the provider
+        self.claims: dict = {"email": EMAIL, "email_verified": True}  # who signs in at the provider
         self.overrides: dict = {}  # id_token claims a test forces (wrong audience, nonce, issuer...)
         self.deny = False
         self.codes: dict[str, dict] = {}
@@ -137,7 +137,8 @@ def test_sign_in_page_offers_council_sign_in_only_when_configured(client, provid
 
 def test_a_known_member_of_staff_signs_in_with_their_council_account(client, provider):
     make_user(EMAIL, "hub_staff", ["armley"])
-    provider.claims = {"email": EMAIL.upper()}  # providers do not keep case; usernames match without it
+    # providers do not keep case; usernames match without it
+    provider.claims = {"email": EMAIL.upper(), "email_verified": True}
     done = walk(client, "/staff/oidc/sign-in")
     assert done.status_code == 200 and "You are signed in" in done.text and 'href="/staff/handoffs"' in done.text
     cookie = done.headers["set-cookie"]
@@ -146,6 +147,7 @@ def test_a_known_member_of_staff_signs_in_with_their_council_account(client, pro
     request = provider.authorize_requests[0]
     assert request["code_challenge_method"] == "S256" and request["nonce"] and request["scope"] == "openid email profile"
     assert (f"staff:{EMAIL}", "signed_in", "oidc") in _audit()
+    assert (f"staff:{EMAIL}", "oidc_bound", f"user={EMAIL}") in _audit()
 
 
 def test_someone_without_a_staff_account_is_refused_and_nothing_is_created(client, provider):
@@ -167,7 +169,7 @@ def test_a_deactivated_account_or_an_unverified_email_is_refused(client, provide
     from assistant.handoffs.staff.users import list_users, set_active
 
     set_active(list_users()[0].id, False, by="test")
-    provider.claims = {"email": EMAIL}
+    provider.claims = {"email": EMAIL, "email_verified": True}
     assert walk(client, "/staff/oidc/sign-in").status_code == 403
 
 
@@ -206,3 +208,54 @@ def test_a_provider_that_cannot_be_reached_gives_a_clear_page(client, provider, 
     reset_caches()
     page = client.get("/staff/oidc/sign-in")
     assert page.status_code == 503 and "sign in with your username and password" in page.text
+
+
+def _bound_subject(username: str) -> tuple[str | None, str | None]:
+    from assistant.handoffs.staff.users import list_users
+
+    user = next(u for u in list_users() if u.username == username)
+    return user.oidc_issuer, user.oidc_subject
+
+
+def test_a_missing_email_verified_claim_is_not_verified(client, provider):
+    make_user(EMAIL, "hub_staff", ["armley"])
+    provider.claims = {"email": EMAIL}  # no email_verified at all
+    refused = walk(client, "/staff/oidc/sign-in")
+    assert refused.status_code == 403 and "verified email address" in refused.text
+    assert client.get("/staff/handoffs").status_code == 303
+    assert _bound_subject(EMAIL) == (None, None)
+    assert ("system", "sign_in_failed", "oidc: email not verified") in _audit()
+
+
+def test_after_the_first_sign_in_the_subject_decides_not_the_email(client, provider):
+    make_user(EMAIL, "hub_staff", ["armley"])
+    make_user("ben.birch@leeds.example.gov.uk", "hub_staff", ["chapeltown"])
+    provider.claims = {"sub": "amy-at-provider", "email": EMAIL, "email_verified": True}
+    assert "You are signed in as " + EMAIL in walk(client, "/staff/oidc/sign-in").text
+    assert _bound_subject(EMAIL) == (provider.issuer, "amy-at-provider")
+    # Amy's address changes at the provider (even to a colleague's): she is still Amy here.
+    provider.claims = {"sub": "amy-at-provider", "email": "ben.birch@leeds.example.gov.uk", "email_verified": True}
+    other = type(client)(client.app, follow_redirects=False)
+    assert "You are signed in as " + EMAIL in walk(other, "/staff/oidc/sign-in").text
+    # Someone else at the provider who claims Amy's verified address cannot take over her bound account.
+    provider.claims = {"sub": "someone-else", "email": EMAIL, "email_verified": True}
+    stranger = type(client)(client.app, follow_redirects=False)
+    assert walk(stranger, "/staff/oidc/sign-in").status_code == 403
+    assert stranger.get("/staff/handoffs").status_code == 303
+    assert ("system", "sign_in_failed", "oidc: account bound to another subject") in _audit()
+    assert _bound_subject("ben.birch@leeds.example.gov.uk") == (None, None)
+
+
+def test_entra_id_accounts_are_bound_to_tenant_and_object_id(client, provider):
+    make_user(EMAIL, "hub_staff", ["armley"])
+    tenant, object_id = "3f1c9a70-0000-4000-8000-00000000aaaa", "6b2d0e51-0000-4000-8000-00000000bbbb"
+    provider.claims = {"sub": "pairwise-for-this-app", "tid": tenant, "oid": object_id, "email": EMAIL,
+                       "email_verified": True}
+    assert walk(client, "/staff/oidc/sign-in").status_code == 200
+    assert _bound_subject(EMAIL) == (provider.issuer, f"{tenant}/{object_id}")
+    # Entra's `sub` differs per application; the object id in its tenant is the person.
+    provider.claims = {**provider.claims, "sub": "another-pairwise-value"}
+    assert walk(type(client)(client.app, follow_redirects=False), "/staff/oidc/sign-in").status_code == 200
+    # The same object id from another tenant is someone else.
+    provider.claims = {**provider.claims, "tid": "9e9e9e9e-0000-4000-8000-00000000cccc"}
+    assert walk(type(client)(client.app, follow_redirects=False), "/staff/oidc/sign-in").status_code == 403

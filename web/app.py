@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from assistant import startup
+from assistant import jobs, startup
+from assistant.handoffs import notify
 from assistant.retention import PurgeSchedule
 from core.settings import get_settings
 from slowapi.errors import RateLimitExceeded
@@ -25,12 +26,15 @@ STATIC_DIR = Path(__file__).parent / "static"
 # Each module exposes `router`; order decides precedence of overlapping paths.
 ROUTER_MODULES: list[str] = [
     "web.routers.health",
+    "web.routers.metrics",
     "web.routers.chat_api",
     "web.routers.chat_page",
     "web.routers.share",
     "web.routers.staff",
     "web.routers.editor",
     "web.routers.oruk",
+    "web.routers.survey",
+    "web.routers.insights",
     "web.routers.info_pages",  # last: its /{slug} path must not shadow the others
 ]
 
@@ -38,11 +42,14 @@ ROUTER_MODULES: list[str] = [
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     startup.prepare()
-    schedule = PurgeSchedule().start()  # retention holds while the server runs, not only at start-up
+    # Retention holds while the server runs, not only at start-up: durable jobs on PostgreSQL (each purge runs
+    # once across the fleet, Notify sends are retried), else a thread in this process.
+    background = jobs.Worker().start() if jobs.durable() else PurgeSchedule().start()
     try:
         yield
     finally:
-        schedule.stop()
+        background.stop()
+        notify.drain(timeout=get_settings().shutdown_grace_seconds)  # queued Notify messages go before exit
 
 
 def create_app() -> FastAPI:

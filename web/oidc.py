@@ -1,7 +1,8 @@
 """Optional staff sign-in with the council's identity provider (OpenID Connect, e.g. Microsoft Entra ID), via Authlib.
 
-The provider only proves who someone is. What they may see still comes from their local staff account, matched
-by one claim (email by default): a council login alone gives no access, and no account is ever created here.
+The provider only proves who someone is. What they may see still comes from their local staff account, bound to
+the provider's subject (assistant/handoffs/staff/oidc_accounts.py): a council login alone gives no access, an
+email address alone never finds an account, and no account is ever created here.
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from joserfc.errors import JoseError
-from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from core.settings import Settings, get_settings
-from core.database import session_scope
-from core import audit
 from core.keys import secret_key
+from assistant.handoffs.staff import oidc_accounts
 from core.staff import StaffUser
 from web.cookies import secure_cookies
 
@@ -130,31 +129,17 @@ async def finish(request: Request) -> StaffUser:
                            "Go back to the sign-in page and try again.") from None
     finally:
         request.scope["session"] = {}
-    user = await run_in_threadpool(_match, token.get("userinfo") or {}, settings.oidc_username_claim)
-    if user is None:
+    # userinfo holds the id_token's claims, already checked (signature, issuer, audience, nonce, expiry).
+    found = await run_in_threadpool(oidc_accounts.match, token.get("userinfo") or {}, settings.oidc_issuer,
+                                    settings.oidc_username_claim)
+    if isinstance(found, oidc_accounts.Refused):
         raise SignInFailed(403, "You do not have an account for this service",
                            "You signed in with your council account, but it is not linked to an account here. "
-                           "Ask your service administrator to add you, using the email address you sign in with.")
-    return user
+                           "Ask your service administrator to add you, using the email address you sign in with. "
+                           "Your council account must have a verified email address the first time.")
+    return found
 
 
 def clear_flow(request: Request, response: Response) -> Response:
     request.scope["session"] = {}
     return _save_flow(request, response)
-
-
-def _match(claims: dict, claim_name: str) -> StaffUser | None:
-    """The one active local account whose username is this claim (case-insensitive). Audited, without the claim."""
-    value = claims.get(claim_name)
-    verified = claims.get("email_verified", True) is not False or claim_name != "email"
-    with session_scope() as session:
-        found = []
-        if isinstance(value, str) and 0 < len(value) <= 80 and verified:
-            found = list(session.scalars(select(StaffUser).where(func.lower(StaffUser.username) == value.lower())))
-        user = found[0] if len(found) == 1 and found[0].active else None
-        if user is None:
-            audit.record(session, "system", "sign_in_failed", detail="oidc: no matching active staff account")
-            log.info("oidc sign-in refused: no matching active staff account")
-            return None
-        audit.record(session, f"staff:{user.username}", "signed_in", detail="oidc")
-        return user

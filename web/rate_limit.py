@@ -14,12 +14,21 @@ from slowapi.errors import RateLimitExceeded
 from slowapi.util import get_remote_address
 
 from core.settings import get_settings
+from core.shared_store import limits_storage_uri
 
 TOO_MANY = "You have sent a lot of messages in a short time. Please wait a minute, then try again."
 
 # One bucket per client for both ways of sending a message. The limit is read per request,
 # so CHAT_RATE_LIMIT applies without code changes.
-limiter = Limiter(key_func=get_remote_address, headers_enabled=False)
+def make_limiter() -> Limiter:
+    """Counts on the shared storage (Redis when REDIS_URL is set), so N servers do not give a client N times the
+    limit. If Redis stops answering, each server counts on its own until it is back rather than failing chats."""
+    storage_uri = limits_storage_uri()
+    return Limiter(key_func=get_remote_address, headers_enabled=False, storage_uri=storage_uri,
+                   in_memory_fallback_enabled=storage_uri != "memory://")
+
+
+limiter = make_limiter()
 chat_limit = limiter.shared_limit(lambda: get_settings().rate_limit, scope="chat")
 STORY_SCOPE = "share"
 

@@ -4,10 +4,13 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from assistant.insights import config as survey_config
 from core.areas import AREA_LABELS
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(service_name="Family Hub Assistant", area_labels=AREA_LABELS)
+# The survey's link texts (assistant/insights/data/survey.yaml), shown after an answer and after a story is sent.
+templates.env.globals["survey_page"] = survey_config.survey()["page"]
 
 from markdown_it import MarkdownIt  # noqa: E402
 from markupsafe import Markup  # noqa: E402

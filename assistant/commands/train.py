@@ -1,5 +1,6 @@
 """`train`: train (or find in the cache) the learned safety routers, the guidance ranker, the conversation
-classifier and the name tagger, and print their held-out figures.
+classifiers (English, and other languages), the language reader and the name tagger, and print their
+held-out figures.
 
 `make install` runs it, so neither a server's start nor the first parent waits for training; a changed
 training line retrains, an unchanged one is read from MODEL_CACHE_DIR."""
@@ -33,6 +34,12 @@ def run(_args: argparse.Namespace) -> int:
     from assistant import conversation
 
     print("conversation classifier, held-out figures:", json.dumps(conversation.model().report))
+    from assistant import conversation_multilingual
+    from guardrails.language_learned import model as learned_language
+
+    print("conversation classifier in other languages, held-out figures:",
+          json.dumps(conversation_multilingual.model().report))
+    print("language reader for Latin letters, held-out figures:", json.dumps(learned_language().report))
     from guardrails.pii import learned_names
 
     print("name tagger, held-out figures:", json.dumps(learned_names.tagger().report))

@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
 from core.settings import Settings, get_settings
 from core.database import session_scope
+from core.encryption import decrypt_json
 from core import audit
+from core.metrics import JOB_FAILURES
 from assistant.handoffs import recipient_limits
 from assistant.handoffs.choices import hub_label, recipient
 from assistant.handoffs.forms import normalise_phone
@@ -120,24 +125,73 @@ def _within_recipient_limit(message: Message) -> bool:
 
 def send_all(reference: str, messages: list[Message], api_key: str, base_url: str) -> int:
     """Sends each message; returns how many failed. Failures are logged and audited by kind and error type only."""
+    return sum(not _send_one(reference, message, api_key, base_url) for message in messages)
+
+
+def _send_one(reference: str, message: Message, api_key: str, base_url: str) -> bool:
+    """True when the message is done with (sent, or skipped for its recipient's daily limit)."""
+    try:
+        if not _within_recipient_limit(message):
+            log.warning("notification skipped kind=%s reference=%s reason=recipient_limit", message.kind, reference)
+            _record(reference, "notification_skipped", f"{message.kind}: recipient limit")
+            return True
+        # One client per message: the library's client is not thread-safe.
+        _send(NotificationsAPIClient(api_key, base_url=base_url, timeout=TIMEOUT_SECONDS), reference, message)
+    except Exception as exc:  # noqa: BLE001 - Notify being down or misconfigured must never reach the parent
+        JOB_FAILURES.labels(job="notify_send").inc()
+        status = exc.status_code if isinstance(exc, APIError) else "-"
+        log.warning("notification failed kind=%s reference=%s error=%s status=%s",
+                    message.kind, reference, type(exc).__name__, status)
+        _record(reference, "notification_failed", f"{message.kind}: {type(exc).__name__} {status}")
+        return False
+    _record(reference, "notification_sent", message.kind)
+    return True
+
+
+class NotSentYet(RuntimeError):
+    """Some messages failed; the durable job is tried again later (assistant.jobs, with back-off)."""
+
+
+def _done_by_kind(reference: str) -> Counter[str]:
+    """Messages of each kind already sent or skipped for this handoff (the audit trail), so a retried job sends
+    only what is missing and never sends a message twice."""
+    with session_scope() as session:
+        rows = session.execute(select(audit.AuditEvent.action, audit.AuditEvent.detail).where(
+            audit.AuditEvent.reference == reference,
+            audit.AuditEvent.action.in_(("notification_sent", "notification_skipped")))).all()
+    return Counter(detail.split(":", 1)[0] for _action, detail in rows)
+
+
+def deliver(reference: str) -> None:
+    """The durable job's work: send what has not been sent yet for this handoff; raise if anything failed."""
+    from assistant.handoffs.models import Handoff
+
+    settings = get_settings()
+    if not configured(settings):
+        return
+    with session_scope() as session:
+        sealed = session.scalar(select(Handoff.personal_encrypted).where(Handoff.reference == reference))
+    if sealed is None:
+        return  # withdrawn (or deleted) before its messages went: nothing is sent
+    done, seen = _done_by_kind(reference), Counter[str]()
     failed = 0
-    for message in messages:
-        try:
-            if not _within_recipient_limit(message):
-                log.warning("notification skipped kind=%s reference=%s reason=recipient_limit", message.kind, reference)
-                _record(reference, "notification_skipped", f"{message.kind}: recipient limit")
-                continue
-            # One client per message: the library's client is not thread-safe.
-            _send(NotificationsAPIClient(api_key, base_url=base_url, timeout=TIMEOUT_SECONDS), reference, message)
-        except Exception as exc:  # noqa: BLE001 - Notify being down or misconfigured must never reach the parent
-            failed += 1
-            status = exc.status_code if isinstance(exc, APIError) else "-"
-            log.warning("notification failed kind=%s reference=%s error=%s status=%s",
-                        message.kind, reference, type(exc).__name__, status)
-            _record(reference, "notification_failed", f"{message.kind}: {type(exc).__name__} {status}")
-        else:
-            _record(reference, "notification_sent", message.kind)
-    return failed
+    for message in messages_for(reference, decrypt_json(sealed), settings):
+        seen[message.kind] += 1
+        if seen[message.kind] > done[message.kind]:
+            failed += not _send_one(reference, message, settings.notify_api_key, settings.notify_base_url)
+    if failed:
+        raise NotSentYet(f"{failed} message(s) not sent")
+
+
+def queue_in(session: Session, reference: str) -> bool:
+    """With durable jobs (PostgreSQL), queue the handoff's messages in the transaction that creates it, so a
+    server killed at any moment neither loses nor doubles them. False: send after the commit (handoff_created)."""
+    from assistant import jobs
+
+    if not configured() or not jobs.durable():
+        return False
+    jobs.defer_in(session, jobs.NOTIFY_TASK, queueing_lock=f"notify:{reference}", reference=reference)
+    return True
 
 
 def handoff_created(reference: str, answers: dict) -> None:

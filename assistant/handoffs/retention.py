@@ -15,7 +15,7 @@ from core.database import session_scope
 from core import audit
 from assistant.handoffs import recipient_limits
 from assistant.handoffs.models import Handoff, utcnow
-from assistant.handoffs.staff import sessions
+from assistant.handoffs.staff import resets, sessions
 
 log = logging.getLogger("assistant.handoffs.retention")
 
@@ -48,7 +48,8 @@ def purge(now: dt.datetime | None = None) -> PurgeReport:
                 report.open_deleted += 1
             audit.record(session, "system", "retention_deleted", handoff.reference)
             session.delete(handoff)  # its notes go too (ON DELETE CASCADE)
-    report.sessions_deleted = sessions.purge_expired()
+    # Spent or expired password reset links go with the sessions they could have started.
+    report.sessions_deleted = sessions.purge_expired() + resets.purge_expired()
     report.notification_counts_deleted = recipient_limits.purge_expired(now)
     log.info("retention purge closed=%d withdrawn=%d open=%d sessions=%d notification_counts=%d",
              report.closed_deleted, report.withdrawn_deleted, report.open_deleted, report.sessions_deleted,

@@ -102,10 +102,12 @@ def create_handoff(answers: dict, idempotency_key: str, consent: ConsentWording)
         try:
             with session_scope() as session:
                 reference = add_handoff(session, answers, idempotency_key, consent).reference
+                queued = notify.queue_in(session, reference)  # PostgreSQL: a durable job, committed with the handoff
         except IntegrityError:
             continue  # the same key won a race (found next time round), or a rare reference clash
         log.info("handoff created reference=%s area=%s", reference, answers["area"])
-        notify.handoff_created(reference, answers)  # after the commit, once per handoff; never blocks or raises
+        if not queued:
+            notify.handoff_created(reference, answers)  # after the commit, once per handoff; never blocks or raises
         return Created(reference, token, new=True)
     raise RuntimeError("could not create handoff")
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 from assistant.context import TurnContext
 from assistant.extractive import trim_section
 from assistant.messages import message
+from assistant.translations import is_translated
 from core.types import RetrievedChunk
-from knowledge_base import ranking
+from guardrails.safety import national_help
+from knowledge_base import multilingual, ranking
 
 RED_FLAG_WORDS = 70  # the advice itself, not the whole section: the answer above it stays the main point
 
@@ -37,24 +39,55 @@ def _extra_sections(ctx: TurnContext, best: RetrievedChunk, ranker: ranking.Rank
     return extras
 
 
+def _in_english_note(ctx: TurnContext) -> list[str]:
+    """Before an English section, for a parent in a translated language: it is in English, and the family hub
+    can arrange an interpreter through tell-it-once (in their language)."""
+    return [message("english_only_note", ctx.language)] if ctx.language != "en" and is_translated(ctx.language) else []
+
+
+def compose_multilingual(ctx: TurnContext) -> None:
+    """A question in another language, matched by multilingual-e5: the best section when it is similar enough
+    (data/multilingual.yaml), in English after a note in the parent's language; otherwise no guess."""
+    best = ctx.retrieved[0] if ctx.retrieved else None
+    close = best is not None and best.relevance >= multilingual.answer_threshold()
+    if "medical" in ctx.urgent_help and not close:
+        ctx.status = "signposted"
+        return
+    if best is None or not close:
+        ctx.status, ctx.handoff_offered = "unanswerable", True
+        # Translated: our usual honest "no guidance" with the family hub offer, and the national emergency and
+        # crisis numbers, because the safety reading of other languages is weaker than of English (an Arabic
+        # "swallowed magnets" once got here with no number). Not translated: the English text that says we
+        # answer in English, which carries the urgent numbers itself.
+        ctx.answer = f"{message('unanswerable', ctx.language)}\n\n{national_help(ctx.language)}" \
+            if is_translated(ctx.language) else message("unanswerable_other_language")
+        return
+    ctx.answer = "\n\n".join([*_in_english_note(ctx), trim_section(best.text, ctx.search_query)])
+    ctx.sources = list(best.sources)
+    ctx.status = "answered"
+
+
 def stage(ctx: TurnContext) -> None:
+    if ctx.multilingual:
+        compose_multilingual(ctx)
+        return
     best, ranker = (ctx.retrieved[0] if ctx.retrieved else None), ranking.model()
     if "medical" in ctx.urgent_help and (best is None or best.relevance < ranker.answer_threshold):
         # The medical signposting already answers: no "closest section" guess or "no guidance" beside it.
         ctx.status = "signposted"
         return
     if best is None or best.relevance < ranker.closest_floor:
-        # Never guess: point to people who can help, and offer tell-it-once.
-        # In another language, nothing here can read the worry yet: the urgent numbers come with the reply.
+        # Never guess: point to people who can help, and offer tell-it-once. (Questions in other languages
+        # are composed by compose_multilingual.)
         ctx.status, ctx.handoff_offered = "unanswerable", True
-        ctx.answer = message("unanswerable" if ctx.english else "unanswerable_other_language")
+        ctx.answer = message("unanswerable", ctx.language)
         return
     parts = [trim_section(best.text, ctx.search_query)]
     if best.relevance < ranker.answer_threshold:
-        parts = [message("closest_guidance"), f"{_heading(best)}: {parts[0]}"]
+        parts = [message("closest_guidance", ctx.language), f"{_heading(best)}: {parts[0]}"]
         ctx.handoff_offered = True
     extras = _extra_sections(ctx, best, ranker)
     parts += [f"{_heading(chunk)}: {text}" for chunk, text in extras]
-    ctx.answer = "\n\n".join(parts)
+    ctx.answer = "\n\n".join([*_in_english_note(ctx), *parts])
     ctx.sources = list(dict.fromkeys(s for chunk in (best, *(c for c, _ in extras)) for s in chunk.sources))
     ctx.status = "answered"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant import name_memory
 from assistant.context import TurnContext
+from assistant.translations import pii_notice
 from guardrails import describe_removed, redact
 
 
@@ -13,4 +14,5 @@ def stage(ctx: TurnContext) -> None:
     ctx.text = result.text
     ctx.redactions = list(result.kinds)
     if result.kinds:
-        ctx.notices.append(describe_removed(result.kinds))
+        # In the parent's language when it has been translated (one sentence: the kinds are not listed there).
+        ctx.notices.append(pii_notice(ctx.language) or describe_removed(result.kinds))

@@ -28,4 +28,9 @@ class Retrieve:
     def __call__(self, ctx: TurnContext) -> None:
         queries = search_queries(ctx)
         ctx.search_query = queries[-1]
-        ctx.retrieved = self.searcher.search(queries, ctx.area, k=RESULTS)
+        if ctx.english:
+            ctx.retrieved = self.searcher.search(queries, ctx.area, k=RESULTS)
+        else:
+            # The English ranker cannot read Polish or Urdu: multilingual-e5 finds the English section.
+            ctx.multilingual = True
+            ctx.retrieved = self.searcher.search_multilingual(queries, ctx.area, k=RESULTS)

@@ -18,25 +18,25 @@ def stage(ctx: TurnContext) -> None:
     ctx.english = verdict.english
     if verdict.urgent:
         # Every urgent route found gets its help, in order: two routes at once never lose either's numbers.
-        ctx.end("signposted", verdict.route, "\n\n".join(signposting_for(r, ctx.area) for r in verdict.urgent))
+        ctx.end("signposted", verdict.route, "\n\n".join(signposting_for(r, ctx.area, ctx.language) for r in verdict.urgent))
     elif verdict.route == "medical":
         # The fixed medical signposting comes first, and the turn goes on: the guidance that fits the worry
         # (a when-to-get-help section on urine infections, blood in a nappy...) follows it when the ranker is
         # sure of one, so a parent is told more than "see a GP" (compose leaves weak matches out).
         ctx.urgent_help = ["medical"]
-        ctx.notices[:0] = [signposting_for("medical", ctx.area)]
+        ctx.notices[:0] = [signposting_for("medical", ctx.area, ctx.language)]
     elif verdict.route in SIGNPOSTED:
-        ctx.end("signposted", verdict.route, signposting_for(verdict.route, ctx.area))
+        ctx.end("signposted", verdict.route, signposting_for(verdict.route, ctx.area, ctx.language))
     elif verdict.route in REFUSED:
         # Fixed text only: an injection's wording is never echoed back or acted on.
-        ctx.end("refused", verdict.route, signposting_for(verdict.route, ctx.area))
+        ctx.end("refused", verdict.route, signposting_for(verdict.route, ctx.area, ctx.language))
     elif verdict.route == "out_of_scope":
         ctx.out_of_scope = True  # refused in route_intent, after greetings and follow-ups have had their say
     elif verdict.possible:
         # Possible but not certain: the parent still gets an answer, with the urgent help before it.
         # Reported under the likeliest of them; the help texts keep their fixed order.
         ctx.urgent_help = sorted(verdict.possible, key=lambda route: route != verdict.likeliest_possible)
-        ctx.notices[:0] = [signposting_for(r, ctx.area) for r in verdict.possible]
+        ctx.notices[:0] = [signposting_for(r, ctx.area, ctx.language) for r in verdict.possible]
 
 
 def finish(ctx: TurnContext) -> None:

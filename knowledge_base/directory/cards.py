@@ -48,8 +48,15 @@ def card(service: DirectoryService, occurrences: list[Occurrence]) -> dict[str, 
         "next_dates": [{"start": o.start.isoformat(), "end": o.end.isoformat() if o.end else None,
                         "text": human_occurrence(o)} for o in occurrences[:3]],
         "cost": cost_of(service), "booking": booking_of(service), "contact": contact_of(service),
-        "age_range": age_range(service), "url": service.url, "example_data": service.example_data,
+        "age_range": age_range(service), "url": parent_link(service.url), "example_data": service.example_data,
     }
+
+
+def parent_link(url: str) -> str:
+    """Only https links are shown to parents: a feed's http:// (or javascript:, data:, ...) link is dropped,
+    since it could be read or changed on the way, and parents would follow it from a council page."""
+    url = (url or "").strip()
+    return url if url.lower().startswith("https://") and " " not in url and len(url) > len("https://") else ""
 
 
 def age_range(service: DirectoryService) -> str:

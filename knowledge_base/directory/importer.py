@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.database import session_scope
+from core.metrics import IMPORT_RECORDS, IMPORTS
 from knowledge_base.directory import oruk_conformance, oruk_v1, oruk_v3
 from knowledge_base.directory.fetch import FeedError, load_feed
 from knowledge_base.directory.fields import RecordError
@@ -41,6 +42,7 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (record, reason)
     # (record, "path: what breaks the official ORUK v3 schema"), for imported and skipped records alike
     problems: list[tuple[str, str]] = field(default_factory=list)
+    batch_id: int | None = None  # set when the import is staged for a second person to publish
 
     def problems_by_record(self) -> dict[str, list[str]]:
         grouped: dict[str, list[str]] = {}
@@ -131,23 +133,61 @@ def write_service(session: Session, data: dict[str, Any], area: str) -> Director
     return row
 
 
-def import_records(records: list[Any], area: str, progress: Callable[[int], None] | None = None) -> ImportReport:
+def ids_of_other_areas(session: Session, area: str) -> dict[str, str]:
+    """Location, service-at-location and schedule ids that another area's services use, with that area.
+
+    Locations are shared rows keyed by the feed's own id: without this, one area's feed could rewrite the
+    address of another area's venue, or take over its ids."""
+    owned: dict[str, str] = {}
+    for location_id, sal_id, owner in session.execute(
+            select(DirectoryServiceAtLocation.location_id, DirectoryServiceAtLocation.id, DirectoryService.area)
+            .join(DirectoryService, DirectoryServiceAtLocation.service_id == DirectoryService.id)
+            .where(DirectoryService.area != area)):
+        owned[f"location {location_id}"] = owner
+        owned[f"service_at_location {sal_id}"] = owner
+    for schedule_id, owner in session.execute(
+            select(DirectorySchedule.id, DirectoryService.area)
+            .join(DirectoryService, DirectorySchedule.service_id == DirectoryService.id)
+            .where(DirectoryService.area != area)):
+        owned[f"schedule {schedule_id}"] = owner
+    return owned
+
+
+def foreign_reason(data: dict[str, Any], owned: dict[str, str]) -> str | None:
+    for key in ([f"location {loc['id']}" for loc in data["locations"]]
+                + [f"service_at_location {loc['sal_id']}" for loc in data["locations"]]
+                + [f"schedule {s['id']}" for s in data["schedules"]]):
+        if key in owned:
+            return f"{key} already belongs to area {owned[key]}"
+    return None
+
+
+def import_records(records: list[Any], area: str, progress: Callable[[int], None] | None = None,
+                   write: bool = True) -> ImportReport:
+    """Import one area's feed in one transaction. write=False only counts what an import would change (the
+    plan a second editor reviews before publishing), touching nothing."""
     if not area:
         raise FeedError("an area is required (e.g. --area leeds)")
     report = ImportReport(area=area)
     services = parse_all(records, report)
     if not services:
+        IMPORTS.labels(result="failed").inc()
         raise FeedError(f"no usable services in the feed ({len(report.skipped)} bad records); nothing was changed")
     with session_scope() as session:  # one transaction: any error leaves the old data in place
         existing = {s.id: s for s in session.scalars(select(DirectoryService))}
+        owned = ids_of_other_areas(session, area)
         for data in services:
             old = existing.get(data["id"])
+            foreign = foreign_reason(data, owned)
             if old is not None and old.area != area:
                 report.skipped.append((data["id"], f"id already belongs to area {old.area}"))
+            elif foreign:
+                report.skipped.append((data["id"], foreign))
             elif old is not None and old.fingerprint == fingerprint(data):
                 report.unchanged += 1
             else:
-                write_service(session, data, area)
+                if write:
+                    write_service(session, data, area)
                 report.updated += old is not None
                 report.imported += old is None
             if progress:
@@ -156,13 +196,25 @@ def import_records(records: list[Any], area: str, progress: Callable[[int], None
         kept = {s["id"] for s in services} | {label for label, _ in report.skipped}
         for old in existing.values():
             if old.area == area and old.id not in kept:
-                session.delete(old)
+                if write:
+                    session.delete(old)
                 report.removed += 1
+        if not write:
+            return report
         session.flush()
         used = select(DirectoryServiceAtLocation.location_id)
         for orphan in session.scalars(select(DirectoryLocation).where(DirectoryLocation.id.not_in(used))):
             session.delete(orphan)
+    count_import(report)
     return report
+
+
+def count_import(report: ImportReport) -> None:
+    """For /metrics: one import done, and its records by outcome (counts only)."""
+    IMPORTS.labels(result="imported").inc()
+    for outcome in ("imported", "updated", "unchanged", "removed"):
+        IMPORT_RECORDS.labels(outcome=outcome).inc(getattr(report, outcome))
+    IMPORT_RECORDS.labels(outcome="skipped").inc(len(report.skipped))
 
 
 def import_feed(source: str, area: str, progress: Callable[[int], None] | None = None) -> ImportReport:

@@ -82,3 +82,21 @@ class DirectorySchedule(Base):
     closes_at: Mapped[time | None] = mapped_column(Time, nullable=True)
     description: Mapped[str] = mapped_column(Text, default="")
     service: Mapped[DirectoryService] = relationship(back_populates="schedules")
+
+
+class DirectoryImportBatch(Base):
+    """A fetched feed waiting for a second person to publish it (or publish/discard history). Parents see
+    nothing of it until it is published; the plan says what publishing would change, counted at staging."""
+
+    __tablename__ = "directory_import_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    area: Mapped[str] = mapped_column(String(60), index=True)
+    source: Mapped[str] = mapped_column(String(200))  # "bundled" or the feed address (cut to 200 characters)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # staged | published | discarded
+    records: Mapped[list[Any]] = mapped_column(JSON, default=list)  # the feed's records, as fetched
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # counts, skipped records, schema problems
+    staged_by: Mapped[str] = mapped_column(String(100))
+    staged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -13,4 +13,4 @@ router = APIRouter(tags=["chat"])
 @router.post("/api/chat", response_model=ChatResponse, responses=ERROR_RESPONSES, summary="Send a parent's message")
 @chat_limit
 def chat(request: Request, body: ChatRequest) -> ChatResponse:
-    return to_response(handle_turn(body.message, body.conversation_id, body.area))
+    return to_response(handle_turn(body.message, body.conversation_id, body.area, body.language))

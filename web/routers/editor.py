@@ -155,28 +155,55 @@ def signposting_history(request: Request, user: ContentStaff) -> Response:
 
 # ---- directory ------------------------------------------------------------------------------------------
 
+def _directory_page(request: Request, user: StaffUser, form: dict | None = None, errors: dict | None = None,
+                    report: object = None, published: object = None, status_code: int = 200, message: str = "") -> Response:
+    errors = errors or {}
+    return page(request, "editor/directory.html", _ctx(
+        user, f"{BASE}/directory", form=form or {}, errors=errors, error_summary=_summary(errors), report=report,
+        published=published, message=message, waiting=imports.waiting(user), me=workflow.actor(user),
+        pilot_areas=imports.import_areas(user)), status_code)
+
+
 @router.get(f"{BASE}/directory")
 def directory_page(request: Request, user: ContentStaff) -> Response:
-    return page(request, "editor/directory.html", _ctx(user, f"{BASE}/directory", form={}, errors={}, report=None,
-                                                       pilot_areas=AREAS))
+    return _directory_page(request, user)
 
 
 @router.post(f"{BASE}/directory")
 def directory_import(request: Request, user: ContentStaff, fields: ContentForm) -> Response:
     form = {name: first(fields, name)[:600] for name in ("area", "source", "url")}
-    errors: dict[str, str] = {}
-    report, status_code = None, 200
     try:
-        report = imports.reimport(form["area"], form["source"], form["url"], user)
+        report = imports.stage_import(form["area"], form["source"], form["url"], user)
     except FormErrors as exc:
-        errors, status_code = exc.errors, 422
+        return _directory_page(request, user, form, exc.errors, status_code=422)
     except FeedError as exc:
-        errors, status_code = {"url" if form["source"] == "url" else "area": f"The import failed and nothing was changed: {exc}"}, 422
+        field = "url" if form["source"] == "url" else "area"
+        return _directory_page(request, user, form, {field: f"The import failed and nothing was changed: {exc}"},
+                               status_code=422)
     except workflow.WorkflowError as exc:
         return _not_allowed(request, user, exc, f"{BASE}/directory")
-    return page(request, "editor/directory.html", _ctx(user, f"{BASE}/directory", form=form, errors=errors,
-                                                       error_summary=_summary(errors), report=report,
-                                                       pilot_areas=AREAS), status_code)
+    return _directory_page(request, user, form, report=report)
+
+
+@router.post(f"{BASE}/directory/{{batch_id}}/publish")
+def directory_publish(request: Request, batch_id: int, user: ContentStaff, fields: ContentForm) -> Response:
+    try:
+        report = imports.publish(batch_id, user)
+    except workflow.WorkflowError as exc:
+        return _not_allowed(request, user, exc, f"{BASE}/directory")
+    except FeedError as exc:
+        return _not_allowed(request, user, workflow.WorkflowError(f"The import failed and nothing was changed: {exc}"),
+                            f"{BASE}/directory")
+    return _directory_page(request, user, published=report)
+
+
+@router.post(f"{BASE}/directory/{{batch_id}}/discard")
+def directory_discard(request: Request, batch_id: int, user: ContentStaff, fields: ContentForm) -> Response:
+    try:
+        imports.discard(batch_id, user)
+    except workflow.WorkflowError as exc:
+        return _not_allowed(request, user, exc, f"{BASE}/directory")
+    return _directory_page(request, user, message="The import was discarded. The directory has not changed.")
 
 
 # ---- one guidance page ----------------------------------------------------------------------------------

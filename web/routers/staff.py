@@ -15,7 +15,7 @@ from core import audit
 from assistant.handoffs.choices import all_hubs, form_choices, hub_label, label
 from core.staff import StaffUser, utcnow
 from assistant.handoffs.service import HandoffNotFound
-from assistant.handoffs.staff import casework, sessions, throttle, users
+from assistant.handoffs.staff import casework, passwords, resets, sessions, throttle, users
 from web import oidc
 from assistant.handoffs.summary import answer_rows
 from web.deps import Admin, MaybeStaff, Staff, StaffForm
@@ -104,8 +104,78 @@ async def oidc_callback(request: Request) -> Response:
 
 @router.post("/staff/sign-out")
 def sign_out(request: Request, fields: StaffForm) -> Response:
-    sessions.end(request.cookies.get(sessions.COOKIE_NAME))
+    sessions.end(request.cookies.get(sessions.COOKIE_NAME))  # audited as signed_out
     response = RedirectResponse("/staff", 303)
+    response.delete_cookie(sessions.COOKIE_NAME, path="/staff")
+    return response
+
+
+def _password_page(request: Request, user: StaffUser | None, template: str, status_code: int = 200,
+                   error: str = "", field: str = "", **extra: object) -> Response:
+    errors = {field: error} if error else {}
+    return page(request, template, {"user": user, "errors": errors, "min_chars": passwords.rules()["min_chars"],
+                                    "error_summary": [{"field_id": field, "message": error}] if error else [],
+                                    **extra}, status_code)
+
+
+@router.get("/staff/account/password")
+def password_form(request: Request, user: Staff) -> Response:
+    return _password_page(request, user, "staff/password.html", nav="/staff/account/password")
+
+
+@router.post("/staff/account/password")
+def change_password(request: Request, user: Staff, fields: StaffForm) -> Response:
+    try:
+        users.change_password(user.id, first(fields, "current_password")[:1000], first(fields, "new_password")[:2000],
+                              first(fields, "confirm_password")[:2000])
+    except users.InvalidUser as exc:
+        return _password_page(request, user, "staff/password.html", exc.status, str(exc), exc.field)
+    # The change ended every session of this account, this one too: carry on here with a fresh one.
+    done = _password_page(request, user, "staff/password.html", message="Your password has been changed",
+                          home=users.home_page(user))
+    return _start_session(request, done, sessions.start(user.id))
+
+
+@router.post("/staff/users/{user_id}/reset")
+def make_reset_link(request: Request, user_id: int, user: Admin, fields: StaffForm) -> Response:
+    try:
+        username, token, expires = resets.issue(user_id, by=casework.actor(user))
+    except users.InvalidUser as exc:
+        return _users_page(request, user, exc.status, error=str(exc), field=exc.field)
+    link = str(request.url_for("reset_password_form").include_query_params(token=token))
+    return page(request, "staff/reset_link.html", {"user": user, "nav": "/staff/users", "username": username,
+                                                   "link": link, "expires": expires.strftime("%H:%M UTC on %d %B %Y")})
+
+
+def _reset_refused(request: Request, exc: users.InvalidUser) -> Response:
+    return problem(request, exc.status, "This link cannot be used", str(exc), ("/staff", "Staff sign in"))
+
+
+@router.get(resets.PATH)
+def reset_password_form(request: Request, token: str = "") -> Response:
+    try:
+        username = resets.username_for(token)
+    except resets.ResetLinkInvalid as exc:
+        return _reset_refused(request, exc)
+    return _password_page(request, None, "staff/reset_password.html", username=username, token=token,
+                          action=resets.PATH)
+
+
+@router.post(resets.PATH)
+def reset_password(request: Request, fields: StaffForm) -> Response:
+    token = first(fields, "token")[:resets.MAX_TOKEN_CHARS + 1]
+    username = ""
+    try:
+        username = resets.username_for(token)
+        resets.redeem(token, first(fields, "new_password")[:2000], first(fields, "confirm_password")[:2000])
+    except resets.ResetLinkInvalid as exc:
+        return _reset_refused(request, exc)
+    except users.InvalidUser as exc:
+        return _password_page(request, None, "staff/reset_password.html", exc.status, str(exc), exc.field,
+                              username=username, token=token, action=resets.PATH)
+    response = page(request, "share/problem.html", {"user": None, "heading": "Your password has been set",
+                                                    "message": "Sign in with your new password.",
+                                                    "link": ("/staff", "Staff sign in")})
     response.delete_cookie(sessions.COOKIE_NAME, path="/staff")
     return response
 

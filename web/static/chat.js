@@ -24,6 +24,8 @@ if (form && transcript && window.fetch) {
       turn.id = 'latest'
       turn.querySelector('h2').setAttribute('tabindex', '-1')
       transcript.appendChild(turn)
+      // The reply's language goes back with the next message (the server keeps no memory of it).
+      if (form.elements.language && turn.dataset.language) form.elements.language.value = turn.dataset.language
       form.elements.message.value = ''
       form.elements.message.dispatchEvent(new Event('input'))
       turn.querySelector('h2').focus()

@@ -2,68 +2,68 @@
 locks sign-in from there for a while.
 
 Keyed by username AND address, so someone elsewhere guessing a staff member's username cannot lock that
-person out; a success clears its own failures; and the table is bounded, so guessing many usernames cannot
-grow it without end (the oldest keys go first)."""
+person out; a success clears its own failures. Counted in a moving window by the `limits` library on the
+shared storage (core.shared_store.limits_storage_uri): Redis in a fleet, so a guesser cannot multiply their
+attempts by the number of servers; this process's memory otherwise. Counts expire with their window. Keys are
+keyed hashes, so the store holds neither usernames nor addresses."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict, deque
+import hashlib
+import hmac
+from functools import lru_cache
 
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from core.keys import secret_key
 from core.settings import get_settings
+from core.shared_store import limits_storage_uri
 
-_failures: OrderedDict[str, deque[float]] = OrderedDict()
-_lock = threading.Lock()
 PER_ADDRESS_FACTOR = 4  # one office may share an address
-MAX_KEYS = 10_000
+SCOPE = "sign-in"
 
 
-def _recent(key: str, now: float) -> int:
-    window = get_settings().login_lockout_minutes * 60
-    times = _failures.get(key)
-    if times is None:
-        return 0
-    while times and times[0] < now - window:
-        times.popleft()
-    if not times:
-        del _failures[key]
-        return 0
-    return len(times)
+@lru_cache(maxsize=4)
+def _limiter_for(storage_uri: str) -> MovingWindowRateLimiter:
+    return MovingWindowRateLimiter(storage_from_string(storage_uri))
+
+
+def _limiter() -> MovingWindowRateLimiter:
+    return _limiter_for(limits_storage_uri())
+
+
+def _window(factor: int = 1) -> RateLimitItem:
+    settings = get_settings()
+    return RateLimitItemPerMinute(settings.login_max_failures * factor, settings.login_lockout_minutes)
+
+
+def _hashed(key: str) -> str:
+    return hmac.new(secret_key().encode(), f"sign-in:{key}".encode(), hashlib.sha256).hexdigest()
 
 
 def _keys(username: str, address: str) -> tuple[str, str]:
-    return f"user:{username.lower()}|addr:{address}", f"addr:{address}"
+    return _hashed(f"user:{username.lower()}|addr:{address}"), _hashed(f"addr:{address}")
 
 
 def is_locked(username: str, address: str) -> bool:
-    limit, now = get_settings().login_max_failures, time.monotonic()
     pair, by_address = _keys(username, address)
-    with _lock:
-        return _recent(pair, now) >= limit or _recent(by_address, now) >= limit * PER_ADDRESS_FACTOR
+    limiter = _limiter()
+    return not limiter.test(_window(), SCOPE, pair) or not limiter.test(_window(PER_ADDRESS_FACTOR), SCOPE, by_address)
 
 
 def record_failure(username: str, address: str) -> None:
-    now = time.monotonic()
-    with _lock:
-        for key in _keys(username, address):
-            _failures.setdefault(key, deque()).append(now)
-            _failures.move_to_end(key)
-        while len(_failures) > MAX_KEYS:
-            _failures.popitem(last=False)
+    pair, by_address = _keys(username, address)
+    limiter = _limiter()
+    limiter.hit(_window(), SCOPE, pair)
+    limiter.hit(_window(PER_ADDRESS_FACTOR), SCOPE, by_address)
 
 
 def record_success(username: str, address: str) -> None:
     """A correct sign-in clears that username's failures from that address."""
-    with _lock:
-        _failures.pop(_keys(username, address)[0], None)
-
-
-def tracked() -> int:
-    with _lock:
-        return len(_failures)
+    _limiter().clear(_window(), SCOPE, _keys(username, address)[0])
 
 
 def reset() -> None:
-    with _lock:
-        _failures.clear()
+    _limiter().storage.reset()

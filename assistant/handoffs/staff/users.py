@@ -6,18 +6,19 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.areas import AREAS
 from core.database import session_scope
 from core import audit
 from core.errors import FieldError
 from assistant.handoffs.choices import all_hubs
-from core.staff import StaffUser
+from core.staff import StaffUser, utcnow
+from assistant.handoffs.staff import passwords
 
 ROLES = ("hub_staff", "area_manager", "admin")
 CAPABILITIES = ("editor", "approver")
 CONTENT_ONLY = "content"  # the role of someone who only edits or approves content, with no casework
-MIN_PASSWORD_CHARS = 12
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 
@@ -42,16 +43,19 @@ def check_new_user(username: str, password: str, role: str, hubs: list[str], are
     """The area the account covers; raises InvalidUser with a message an admin understands."""
     if not username or len(username) > 80 or not username.replace(".", "").replace("-", "").replace("_", "").replace("@", "").isalnum():
         raise InvalidUser("Enter a username of up to 80 letters, numbers, dots, dashes or @", "username")
-    if len(password) < MIN_PASSWORD_CHARS:
-        raise InvalidUser(f"The password must be at least {MIN_PASSWORD_CHARS} characters", "password")
+    weak = passwords.problem(password, username)
+    if weak:
+        raise InvalidUser(weak, "password")
     if any(c not in CAPABILITIES for c in capabilities):
         raise InvalidUser(f"Content roles must be from: {', '.join(CAPABILITIES)}", "role")
     if role == CONTENT_ONLY:
         if not capabilities:
             raise InvalidUser(f"The role must be one of: {', '.join(ROLES + CAPABILITIES)}", "role")
-        if hubs or area:
-            raise InvalidUser("Only hub_staff have hubs, and only area_manager have an area", "hub")
-        return None
+        if hubs:
+            raise InvalidUser("Only hub_staff have hubs", "hub")
+        if area and area not in AREAS:
+            raise InvalidUser(f"The area must be one of: {', '.join(AREAS)}", "area")
+        return area or None  # an editor for one area; none: every area
     if role not in ROLES:
         raise InvalidUser(f"The role must be one of: {', '.join(ROLES)}", "role")
     known = all_hubs()
@@ -94,8 +98,53 @@ def authenticate(username: str, password: str) -> StaffUser | None:
             return None
         if user is None or not user.active:
             return None
+        if _hasher.check_needs_rehash(user.password_hash):
+            # Hashed under older (weaker) argon2 parameters: the password is known now, so hash it again.
+            user.password_hash = _hasher.hash(password)
         audit.record(session, f"staff:{user.username}", "signed_in")
         return user
+
+
+class PasswordRefused(InvalidUser):
+    pass
+
+
+def check_new_password(user: StaffUser, new: str, confirm: str) -> None:
+    if new != confirm:
+        raise PasswordRefused(passwords.message("mismatch"), "new_password", 422)
+    weak = passwords.problem(new, user.username)
+    if weak:
+        raise PasswordRefused(weak, "new_password", 422)
+
+
+def set_password(session: Session, user: StaffUser, new: str) -> None:
+    """Store a new hash and move the session epoch on, which ends every session the account had."""
+    user.password_hash = _hasher.hash(new)
+    user.password_changed_at = utcnow()
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def change_password(user_id: int, current: str, new: str, confirm: str) -> None:
+    """A signed-in person changes their own password; needs the current one. Raises PasswordRefused."""
+    with session_scope() as session:  # a wrong current password is audited, so it commits before the refusal
+        user = session.get(StaffUser, user_id)
+        if user is None or not user.active:
+            raise PasswordRefused("There is no such user", "current_password", 404)
+        try:
+            _hasher.verify(user.password_hash, current)
+            wrong_current = False
+        except (VerificationError, InvalidHashError):
+            audit.record(session, f"staff:{user.username}", "password_change_refused")
+            wrong_current = True
+    if wrong_current:
+        raise PasswordRefused("Your current password is not correct", "current_password", 422)
+    if new == current:
+        raise PasswordRefused(passwords.message("same_as_current"), "new_password", 422)
+    with session_scope() as session:
+        user = session.get(StaffUser, user_id)
+        check_new_password(user, new, confirm)
+        set_password(session, user, new)
+        audit.record(session, f"staff:{user.username}", "password_changed")
 
 
 def list_users() -> list[StaffUser]:
