@@ -48,9 +48,12 @@ class ConversationModel:
             return cls(tuple(json.loads(str(data["classes"]))), data["weights"], data["bias"],
                        float(data["threshold"]), json.loads(str(data["report"])))
 
+    def vector(self, text: str) -> np.ndarray:
+        """The sentence vector the classifier reads (MiniLM: the one retrieval computes anyway)."""
+        return np.asarray(embed_query(text), dtype=np.float32)
+
     def kind(self, text: str) -> str | None:
-        vector = np.asarray(embed_query(text), dtype=np.float32)
-        logits = self.weights @ vector + self.bias
+        logits = self.weights @ self.vector(text) + self.bias
         probs = np.exp(logits - logits.max())
         probs /= probs.sum()
         other = self.classes.index(OTHER)
@@ -96,26 +99,32 @@ def _lines() -> tuple[list[str], list[str]]:
     return texts, [seen[t] for t in texts]
 
 
-def train() -> ConversationModel:
-    from knowledge_base.text_vectors import vectors_of
-
-    settings = _settings()
-    texts, labels = _lines()
+def fit_kinds(texts: list[str], labels: list[str], x: np.ndarray, settings: dict) -> tuple:
+    """Classes, weights, bias, threshold and held-out report of a turn-kind classifier over vectors `x`: the
+    threshold on "not other" is chosen on out-of-fold probabilities against settings["other_false_alarm"]."""
     classes = tuple(sorted(set(labels)))
     y = np.array([classes.index(label) for label in labels])
-    x = vectors_of(texts)
     held = out_of_fold(x, y, len(classes), settings)
     other = classes.index(OTHER)
     conversation = 1.0 - held[:, other]
     threshold = threshold_for_false_alarms(conversation[y == other], float(settings["other_false_alarm"]), 0.5)
     caught = conversation[y != other] >= threshold
-    right_kind = held[y != other].argmax(axis=1) == y[y != other]
+    kinds = held.copy()
+    kinds[:, other] = -1.0  # the right kind among the others, as kind() chooses it
+    right_kind = kinds[y != other].argmax(axis=1) == y[y != other]
     weights, bias = fit_logistic(x, y, float(settings["c"]), int(settings["seed"]))
-    report = {"lines": len(texts), "threshold": round(threshold, 3),
+    report = {"lines": {c: int((y == i).sum()) for i, c in enumerate(classes)}, "threshold": round(threshold, 3),
               "held_out_conversation_recall": round(float(caught.mean()), 3),
               "held_out_right_kind": round(float((caught & right_kind).mean()), 3),
               "held_out_other_taken": round(float((conversation[y == other] >= threshold).mean()), 4)}
-    return ConversationModel(classes, weights, bias, threshold, report)
+    return classes, weights, bias, threshold, report
+
+
+def train() -> ConversationModel:
+    from knowledge_base.text_vectors import vectors_of
+
+    texts, labels = _lines()
+    return ConversationModel(*fit_kinds(texts, labels, vectors_of(texts), _settings()))
 
 
 def _digest() -> str:

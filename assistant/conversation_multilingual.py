@@ -14,52 +14,27 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import yaml
 
+from assistant.conversation import OTHER, ConversationModel, fit_kinds
 from core.cache_files import read_or_build
-from core.classifier import fit_logistic, out_of_fold, threshold_for_false_alarms
 from core.embeddings import embed_multilingual, embed_multilingual_query
 from core.settings import get_settings
 
 DATA_DIR = Path(__file__).parent / "data"
 LINES_DIR = DATA_DIR / "conversation_multilingual"
-OTHER = "other"
 _lock = threading.Lock()
 
 
-@dataclass(frozen=True)
-class MultilingualKindModel:
-    classes: tuple[str, ...]
-    weights: np.ndarray
-    bias: np.ndarray
-    threshold: float  # probability of "not other" at or above which the turn is of the likeliest other kind
-    report: dict
+class MultilingualKindModel(ConversationModel):
+    """The conversation classifier's arrays and rule, reading the multilingual-e5 vector instead of MiniLM's."""
 
-    def kind(self, text: str) -> str | None:
-        logits = self.weights @ np.asarray(embed_multilingual_query(text), dtype=np.float32) + self.bias
-        probs = np.exp(logits - logits.max())
-        probs /= probs.sum()
-        other = self.classes.index(OTHER)
-        if 1.0 - probs[other] < self.threshold:
-            return None
-        probs[other] = 0.0
-        return self.classes[int(probs.argmax())]
-
-    def save(self, out: BinaryIO) -> None:
-        np.savez(out, classes=np.array(json.dumps(list(self.classes))), weights=self.weights, bias=self.bias,
-                 threshold=np.array(self.threshold), report=np.array(json.dumps(self.report)))
-
-    @classmethod
-    def load(cls, path: Path) -> MultilingualKindModel:
-        with np.load(path, allow_pickle=False) as data:
-            return cls(tuple(json.loads(str(data["classes"]))), data["weights"], data["bias"],
-                       float(data["threshold"]), json.loads(str(data["report"])))
+    def vector(self, text: str) -> np.ndarray:
+        return np.asarray(embed_multilingual_query(text), dtype=np.float32)
 
 
 def _settings() -> dict:
@@ -90,25 +65,8 @@ def _lines() -> tuple[list[str], list[str]]:
 
 
 def train() -> MultilingualKindModel:
-    settings = _settings()
     texts, labels = _lines()
-    classes = tuple(sorted(set(labels)))
-    y = np.array([classes.index(label) for label in labels])
-    x = embed_multilingual(texts)
-    held = out_of_fold(x, y, len(classes), settings)
-    other = classes.index(OTHER)
-    not_other = 1.0 - held[:, other]
-    threshold = threshold_for_false_alarms(not_other[y == other], float(settings["other_false_alarm"]), 0.5)
-    caught = not_other[y != other] >= threshold
-    masked = held.copy()
-    masked[:, other] = -1.0
-    right_kind = masked[y != other].argmax(axis=1) == y[y != other]
-    weights, bias = fit_logistic(x, y, float(settings["c"]), int(settings["seed"]))
-    report = {"lines": {c: int((y == i).sum()) for i, c in enumerate(classes)}, "threshold": round(threshold, 3),
-              "held_out_recall": round(float(caught.mean()), 3),
-              "held_out_right_kind": round(float((caught & right_kind).mean()), 3),
-              "held_out_other_taken": round(float((not_other[y == other] >= threshold).mean()), 4)}
-    return MultilingualKindModel(classes, weights, bias, threshold, report)
+    return MultilingualKindModel(*fit_kinds(texts, labels, embed_multilingual(texts), _settings()))
 
 
 def _digest() -> str:

@@ -26,6 +26,9 @@ def uvicorn_options(args: argparse.Namespace) -> dict[str, Any]:
         "workers": max(1, args.workers or settings.workers),
         # SIGTERM: stop accepting, let turns in flight finish (bounded), then run the app's shutdown.
         "timeout_graceful_shutdown": settings.shutdown_grace_seconds,
+        # With --workers, uvicorn restarts a worker that does not answer its health ping in time; loading the
+        # models at start (and a long turn) holds the GIL for seconds on a busy 2-core machine.
+        "timeout_worker_healthcheck": settings.worker_healthcheck_seconds,
         "access_log": False,  # access logs carry query strings; our own logs never hold message text
         "proxy_headers": False,  # the app trusts forwarded headers only from TRUSTED_PROXIES (web/app.py)
         "log_config": logging_config(),  # JSON lines, applied again in every worker process
