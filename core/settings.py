@@ -103,7 +103,7 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: int = Field(default=30, ge=1, alias="SHUTDOWN_GRACE_SECONDS")
     # With several workers: how long a worker may take to answer uvicorn's health ping before it is restarted
     # (a worker loading its models at start is busy for seconds).
-    worker_healthcheck_seconds: int = Field(default=120, ge=5, alias="WORKER_HEALTHCHECK_SECONDS")
+    worker_healthcheck_seconds: int = Field(default=30, ge=5, alias="WORKER_HEALTHCHECK_SECONDS")
     # Who may read /metrics: clients in these networks (comma-separated CIDRs), or anyone with the bearer token.
     metrics_allowed_networks: str = Field(default="127.0.0.1/32,::1/128", alias="METRICS_ALLOWED_NETWORKS")
     metrics_bearer_token: str = Field(default="", alias="METRICS_BEARER_TOKEN")
