@@ -22,8 +22,9 @@ import yaml
 
 from assistant.conversation import OTHER, ConversationModel, fit_kinds
 from core.cache_files import read_or_build
-from core.embeddings import embed_multilingual, embed_multilingual_query
+from core.embeddings import embed_multilingual_query
 from core.settings import get_settings
+from knowledge_base.multilingual import query_vectors  # e5 vectors cached by text: a changed line re-encodes only itself
 
 DATA_DIR = Path(__file__).parent / "data"
 LINES_DIR = DATA_DIR / "conversation_multilingual"
@@ -66,7 +67,7 @@ def _lines() -> tuple[list[str], list[str]]:
 
 def train() -> MultilingualKindModel:
     texts, labels = _lines()
-    return MultilingualKindModel(*fit_kinds(texts, labels, embed_multilingual(texts), _settings()))
+    return MultilingualKindModel(*fit_kinds(texts, labels, query_vectors(texts), _settings()))
 
 
 def _digest() -> str:
