@@ -9,6 +9,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from notifications_python_client.authentication import decode_jwt_token, get_token_issuer
@@ -25,11 +26,13 @@ PERSONAL = (FULL_ANSWERS["parent_name"], "Quintessa", "Zebedee", "07700", "77009
 
 class FakeNotify(ThreadingHTTPServer):
     """Records what the client sends. mode: "ok" (201), "fail" (500 quoting the recipient, as an API might), or
-    "hold" (answers only once `release` is set, like a Notify that hangs)."""
+    "hold" (answers only once `release` is set, like a Notify that hangs). Like Notify, it lists the messages it
+    accepted (GET /v2/notifications, filtered by reference)."""
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: list[dict] = []
+        self.accepted: list[dict] = []
         self.mode = "ok"
         self.release = threading.Event()
 
@@ -44,14 +47,32 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *_args: object) -> None:  # keep the test output quiet
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+    def _authorised(self) -> bool:
         token = self.headers.get("Authorization", "").removeprefix("Bearer ")
         try:  # what Notify checks: signed with the key's secret, issued by the key's service, and fresh
             assert get_token_issuer(token) == SERVICE_ID
             decode_jwt_token(token, SECRET)
         except Exception:  # noqa: BLE001
-            return self._reply(403, {"errors": [{"error": "AuthError", "message": "Invalid token"}]})
+            self._reply(403, {"errors": [{"error": "AuthError", "message": "Invalid token"}]})
+            return False
+        return True
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        url = urlsplit(self.path)
+        if not self._authorised():
+            return None
+        if url.path != "/v2/notifications":
+            return self._reply(404, {"errors": [{"error": "NotFound"}]})
+        if self.server.mode == "fail":
+            return self._reply(500, {"message": "Internal server error"})
+        reference = parse_qs(url.query).get("reference", [None])[0]
+        listed = [n for n in self.server.accepted if reference is None or n["reference"] == reference]
+        return self._reply(200, {"notifications": listed, "links": {}})
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if not self._authorised():
+            return None
         if self.path not in ("/v2/notifications/email", "/v2/notifications/sms"):
             return self._reply(404, {"errors": [{"error": "NotFound"}]})
         self.server.requests.append({"path": self.path, **body})
@@ -60,7 +81,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(500, {"message": f"Internal server error sending to {recipient}"})
         if self.server.mode == "hold":
             self.server.release.wait(30)
-        self._reply(201, {"id": str(uuid.uuid4()), "reference": body.get("reference"), "template": {"id": body["template_id"]}})
+        notification = {"id": str(uuid.uuid4()), "reference": body.get("reference"), "template": {"id": body["template_id"]}}
+        self.server.accepted.append(notification)
+        self._reply(201, notification)
 
     def _reply(self, status: int, payload: dict) -> None:
         data = json.dumps(payload).encode()
@@ -109,9 +132,11 @@ def _reference(sent) -> str:
 
 
 def _trail(reference: str) -> list[tuple[str, str]]:
+    """What became of each message (sent, failed, skipped); the "sending" marks before each try are left out."""
     from core.audit import recent
 
-    return [(e.action, e.detail) for e in reversed(recent(reference=reference)) if e.action.startswith("notification")]
+    return [(e.action, e.detail) for e in reversed(recent(reference=reference))
+            if e.action.startswith("notification") and e.action != "notification_sending"]
 
 
 def test_email_confirmation_to_the_parent_and_an_alert_without_personal_data_to_the_hub(client, notify_on):
@@ -204,6 +229,42 @@ def test_a_hanging_notify_does_not_hold_up_the_parent(client, notify_on):
     notify_on.release.set()
     _drain()
     assert [action for action, _kind in _trail(reference)] == ["notification_sent", "notification_sent"]
+
+
+def test_a_send_cut_off_before_it_was_recorded_is_checked_with_notify_and_never_doubled(client, notify_on):
+    """A server killed between Notify's answer and the audit row: the retried job asks Notify, not the trail."""
+    from sqlalchemy import delete
+
+    from assistant.handoffs import notify
+    from core.database import session_scope
+    from core.staff import AuditEvent
+
+    sent = share(client, {"contact_method": "email", "email": PARENT_EMAIL})[0]
+    reference = _reference(sent)
+    _drain()
+    assert len(notify_on.requests) == 2
+
+    def forget_the_parent_email_was_recorded() -> None:
+        with session_scope() as session:
+            session.execute(delete(AuditEvent).where(AuditEvent.reference == reference,
+                                                     AuditEvent.action == "notification_sent",
+                                                     AuditEvent.detail == "parent_email"))
+
+    forget_the_parent_email_was_recorded()  # Notify took it; the server died before writing so
+    notify.deliver(reference)
+    assert len(notify_on.requests) == 2  # nothing sent again
+    assert sorted(_trail(reference)) == [("notification_sent", "parent_email"), ("notification_sent", "staff_alert")]
+
+    forget_the_parent_email_was_recorded()  # and now the send never reached Notify at all
+    notify_on.accepted = [n for n in notify_on.accepted if n["template"]["id"] != TEMPLATES["NOTIFY_TEMPLATE_PARENT_EMAIL"]]
+    notify.deliver(reference)
+    assert [r["email_address"] for r in notify_on.requests[2:]] == [PARENT_EMAIL]  # sent once, now
+
+    forget_the_parent_email_was_recorded()  # Notify cannot be asked: nothing is sent until it can
+    notify_on.mode = "fail"
+    with pytest.raises(notify.NotSentYet):
+        notify.deliver(reference)
+    assert len(notify_on.requests) == 3
 
 
 def test_nothing_is_sent_when_notify_is_not_configured(client, notify_on, monkeypatch):

@@ -95,9 +95,11 @@ def notify_configured(jobs_db, fake_notify, tmp_path, monkeypatch) -> FakeNotify
 
 
 def trail(reference: str) -> list[tuple[str, str]]:
+    """What became of each message (sent, failed, skipped); the "sending" marks before each try are left out."""
     from core.audit import recent
 
-    return [(e.action, e.detail) for e in reversed(recent(reference=reference)) if e.action.startswith("notification")]
+    return [(e.action, e.detail) for e in reversed(recent(reference=reference))
+            if e.action.startswith("notification") and e.action != "notification_sending"]
 
 
 def test_notify_waits_for_a_worker_and_is_retried_without_sending_twice(notify_configured):

@@ -37,7 +37,9 @@ log = logging.getLogger("assistant.handoffs.notify")
 # The client logs Notify's error text, which can quote a recipient; our own line below says what failed instead.
 logging.getLogger("notifications_python_client").setLevel(logging.CRITICAL)
 # Registered here so the audit trail's fixed vocabulary covers what this module records.
-audit.ACTIONS.update({"notification_sent", "notification_failed", "notification_skipped"})
+# "notification_sending" is written just before a message goes to Notify: if the server dies before it can write
+# "notification_sent", the retried job knows to ask Notify what it accepted rather than send again.
+audit.ACTIONS.update({"notification_sending", "notification_sent", "notification_failed", "notification_skipped"})
 
 TIMEOUT_SECONDS = 10
 _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="notify")
@@ -135,6 +137,7 @@ def _send_one(reference: str, message: Message, api_key: str, base_url: str) -> 
             log.warning("notification skipped kind=%s reference=%s reason=recipient_limit", message.kind, reference)
             _record(reference, "notification_skipped", f"{message.kind}: recipient limit")
             return True
+        _record(reference, "notification_sending", message.kind)
         # One client per message: the library's client is not thread-safe.
         _send(NotificationsAPIClient(api_key, base_url=base_url, timeout=TIMEOUT_SECONDS), reference, message)
     except Exception as exc:  # noqa: BLE001 - Notify being down or misconfigured must never reach the parent
@@ -152,18 +155,28 @@ class NotSentYet(RuntimeError):
     """Some messages failed; the durable job is tried again later (assistant.jobs, with back-off)."""
 
 
-def _done_by_kind(reference: str) -> Counter[str]:
-    """Messages of each kind already sent or skipped for this handoff (the audit trail), so a retried job sends
-    only what is missing and never sends a message twice."""
+def _audited_by_kind(reference: str, actions: tuple[str, ...]) -> Counter[str]:
+    """How many messages of each kind the audit trail records with these actions for this handoff."""
     with session_scope() as session:
-        rows = session.execute(select(audit.AuditEvent.action, audit.AuditEvent.detail).where(
-            audit.AuditEvent.reference == reference,
-            audit.AuditEvent.action.in_(("notification_sent", "notification_skipped")))).all()
-    return Counter(detail.split(":", 1)[0] for _action, detail in rows)
+        rows = session.execute(select(audit.AuditEvent.detail).where(
+            audit.AuditEvent.reference == reference, audit.AuditEvent.action.in_(actions))).scalars().all()
+    return Counter(detail.split(":", 1)[0] for detail in rows)
+
+
+def accepted_by_notify(reference: str, settings: Settings) -> Counter[str]:
+    """Template ids of the messages Notify already holds for this handoff (Notify's list, filtered by the
+    reference we send with each message). Raises when Notify cannot be asked: the job then tries again later."""
+    client = NotificationsAPIClient(settings.notify_api_key, base_url=settings.notify_base_url, timeout=TIMEOUT_SECONDS)
+    listed = client.get_all_notifications(reference=reference).get("notifications") or []
+    return Counter(item["template"]["id"] for item in listed if item.get("reference") == reference)
 
 
 def deliver(reference: str) -> None:
-    """The durable job's work: send what has not been sent yet for this handoff; raise if anything failed."""
+    """The durable job's work: send what has not been sent yet for this handoff; raise if anything failed.
+
+    Exactly once, even for a server killed mid-send: a message is done when the audit trail says sent or skipped;
+    a message whose send was started ("notification_sending") but never recorded is checked against Notify's own
+    list before it is sent again, because Notify may have accepted it just before the server died."""
     from assistant.handoffs.models import Handoff
 
     settings = get_settings()
@@ -173,12 +186,30 @@ def deliver(reference: str) -> None:
         sealed = session.scalar(select(Handoff.personal_encrypted).where(Handoff.reference == reference))
     if sealed is None:
         return  # withdrawn (or deleted) before its messages went: nothing is sent
-    done, seen = _done_by_kind(reference), Counter[str]()
-    failed = 0
+    done = _audited_by_kind(reference, ("notification_sent", "notification_skipped"))
+    started = _audited_by_kind(reference, ("notification_sending",))
+    seen, done_templates = Counter[str](), Counter[str]()
+    pending: list[tuple[Message, bool]] = []  # each message still to do, and whether a send of it was started
     for message in messages_for(reference, decrypt_json(sealed), settings):
         seen[message.kind] += 1
-        if seen[message.kind] > done[message.kind]:
-            failed += not _send_one(reference, message, settings.notify_api_key, settings.notify_base_url)
+        if seen[message.kind] <= done[message.kind]:
+            done_templates[message.template_id] += 1
+        else:
+            pending.append((message, seen[message.kind] <= started[message.kind]))
+    accepted = Counter[str]()
+    if any(was_started for _message, was_started in pending):
+        try:  # Notify's count per template, less the messages already recorded as sent
+            accepted = accepted_by_notify(reference, settings) - done_templates
+        except Exception as exc:  # noqa: BLE001 - not knowing means not sending yet: never a double message
+            log.warning("notification check failed reference=%s error=%s", reference, type(exc).__name__)
+            raise NotSentYet("Notify could not be asked what it holds") from exc
+    failed = 0
+    for message, was_started in pending:
+        if was_started and accepted[message.template_id] > 0:
+            accepted[message.template_id] -= 1  # Notify took it before the last try could record it
+            _record(reference, "notification_sent", message.kind)
+            continue
+        failed += not _send_one(reference, message, settings.notify_api_key, settings.notify_base_url)
     if failed:
         raise NotSentYet(f"{failed} message(s) not sent")
 
