@@ -1,5 +1,5 @@
-"""Durable background jobs with procrastinate on PostgreSQL: retention purges (periodic) and Notify sends (with
-retries and back-off). Jobs are rows in the database, so they survive a restart; a worker takes each with
+"""Durable background jobs with procrastinate on PostgreSQL: retention purges (periodic), Notify sends (with
+retries and back-off) and search index updates after a publish (knowledge_base.editorial.indexing). Jobs are rows in the database, so they survive a restart; a worker takes each with
 SELECT ... FOR UPDATE SKIP LOCKED, so it runs once across servers; and a periodic job is deferred once per tick
 for the whole fleet (procrastinate's periodic_defers table has a unique key per task and tick).
 
@@ -13,21 +13,19 @@ The embedded default (SQLite, one server) keeps its jobs in the process as befor
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
 from functools import lru_cache
 
 import procrastinate
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
 from core.metrics import JOB_FAILURES
 from core.settings import get_settings
+from knowledge_base.editorial import indexing
+from knowledge_base.editorial.indexing import SYNC_TASK
 
 log = logging.getLogger("assistant.jobs")
-QUEUE = "default"
 PURGE_TASK = "retention_purge"
 NOTIFY_TASK = "notify_handoff"
 STALLED_TASK = "retry_stalled_jobs"
@@ -35,13 +33,12 @@ STALLED_TASK = "retry_stalled_jobs"
 # jobs are queued again by the next stalled-jobs check (every 15 s), so a dead server delays a message < 40 s.
 HEARTBEAT_SECONDS = 5
 STALLED_AFTER_SECONDS = 20
-# 6 tries over about 20 minutes (10 s, 20 s, 40 s, ...): Notify being down briefly does not lose a message.
-NOTIFY_RETRY = procrastinate.RetryStrategy(max_attempts=6, exponential_wait=10)
-
-
-def durable() -> bool:
-    """Jobs go through procrastinate when the database is PostgreSQL (a fleet); in the process otherwise."""
-    return make_url(get_settings().sqlalchemy_url).get_backend_name() == "postgresql"
+# procrastinate waits exponential_wait ** (attempts + 1) seconds before each retry.
+# Notify: retried after 3 s, 9 s, 27 s, ... 729 s (about 18 minutes in all): Notify down for a while loses nothing.
+NOTIFY_RETRY = procrastinate.RetryStrategy(max_attempts=6, exponential_wait=3)
+# Index update: 2 s, 4 s, ... 128 s (about 4 minutes) rides out a Chroma restart; if it still fails, the next
+# start-up build (only changed chunks) catches up.
+INDEX_RETRY = procrastinate.RetryStrategy(max_attempts=7, exponential_wait=2)
 
 
 def purge_cron(minutes: int) -> str:
@@ -73,6 +70,14 @@ def _app_for(database_url: str, purge_cron_expression: str) -> procrastinate.App
 
         notify.deliver(reference)  # raises while a message still fails, so procrastinate tries again later
 
+    @app.task(name=SYNC_TASK, retry=INDEX_RETRY, pass_context=False)
+    def sync_guidance_index(doc_id: str) -> None:
+        try:
+            indexing.sync_published(doc_id)
+        except Exception:
+            JOB_FAILURES.labels(job="sync_guidance_index").inc()
+            raise
+
     @app.periodic(cron="* * * * * */15", periodic_id="every-server")  # croniter: seconds are the sixth field
     @app.task(name=STALLED_TASK, queueing_lock=STALLED_TASK, pass_context=True)
     async def retry_stalled_jobs(context: procrastinate.JobContext, timestamp: int) -> None:
@@ -88,16 +93,6 @@ def _app_for(database_url: str, purge_cron_expression: str) -> procrastinate.App
 def job_app() -> procrastinate.App:
     settings = get_settings()
     return _app_for(settings.sqlalchemy_url, purge_cron(settings.purge_interval_minutes))
-
-
-def defer_in(session: Session, task: str, queueing_lock: str | None = None, **args: object) -> None:
-    """Queue a job in the caller's transaction (procrastinate's own defer function, called from SQL): the job
-    exists exactly when the caller's rows are committed."""
-    session.execute(
-        text("SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, 0, NULL, :lock, CAST(:args AS jsonb), NULL)"
-             "::procrastinate_job_to_defer_v1])"),
-        {"queue": QUEUE, "task": task, "lock": queueing_lock, "args": json.dumps(args)},
-    )
 
 
 class Worker:

@@ -141,3 +141,41 @@ def test_a_repeated_delivery_sends_only_what_is_missing(notify_configured):
     withdraw(created.token)
     notify.deliver(created.reference)  # withdrawn: nothing is sent, nothing fails
     assert len(notify_configured.requests) == 2
+
+
+def test_a_publish_queues_its_index_update_for_a_worker_and_an_unpublish_removes_the_page(jobs_db):
+    from assistant import jobs
+    from editorial_support import STAY_AND_PLAY, make_content_user, user
+    from knowledge_base import content_version
+    from knowledge_base.editorial import guidance, indexing, workflow
+    from knowledge_base.editorial.seed import seed_from_bundled
+    from knowledge_base.indexer import indexed_digests
+
+    seed_from_bundled()
+    editor, approver = user(make_content_user("ed", "editor")), user(make_content_user("ap", "approver"))
+    page = guidance.state(STAY_AND_PLAY)
+    workflow.save(STAY_AND_PLAY, page.current.fields, page.current.body + "\n\nIt meets on Saturdays too.",
+                  page.lock, editor)
+    workflow.submit(STAY_AND_PLAY, workflow.current_lock(STAY_AND_PLAY), editor)
+    before, version = indexed_digests(STAY_AND_PLAY), content_version.current()
+
+    assert guidance.approve(STAY_AND_PLAY, workflow.current_lock(STAY_AND_PLAY), approver).index_note == ""
+    [(status, args, _attempts)] = job_rows(indexing.SYNC_TASK)
+    assert status == "todo" and args == {"doc_id": STAY_AND_PLAY}  # queued with the publish, not run in the request
+    assert indexed_digests(STAY_AND_PLAY) == before
+
+    def run_queued_jobs() -> None:
+        worker = jobs.Worker().start()
+        try:
+            wait_for(lambda: all(s == "succeeded" for s, _a, _n in job_rows(indexing.SYNC_TASK)), "the index job")
+        finally:
+            worker.stop()
+
+    run_queued_jobs()
+    published = indexed_digests(STAY_AND_PLAY)
+    assert published and published != before and content_version.current() > version  # every server refreshes
+
+    guidance.unpublish(STAY_AND_PLAY, workflow.current_lock(STAY_AND_PLAY), approver)
+    assert indexed_digests(STAY_AND_PLAY) == published  # still there until a worker takes the job
+    run_queued_jobs()
+    assert indexed_digests(STAY_AND_PLAY) == {} and len(job_rows(indexing.SYNC_TASK)) == 2

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from assistant import jobs, startup
 from assistant.handoffs import notify
 from assistant.retention import PurgeSchedule
+from core import job_queue
 from core.settings import get_settings
 from slowapi.errors import RateLimitExceeded
 
@@ -44,7 +45,7 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     startup.prepare()
     # Retention holds while the server runs, not only at start-up: durable jobs on PostgreSQL (each purge runs
     # once across the fleet, Notify sends are retried), else a thread in this process.
-    background = jobs.Worker().start() if jobs.durable() else PurgeSchedule().start()
+    background = jobs.Worker().start() if job_queue.durable() else PurgeSchedule().start()
     try:
         yield
     finally:

@@ -27,7 +27,7 @@ from notifications_python_client.notifications import NotificationsAPIClient
 from core.settings import Settings, get_settings
 from core.database import session_scope
 from core.encryption import decrypt_json
-from core import audit
+from core import audit, job_queue
 from core.metrics import JOB_FAILURES
 from assistant.handoffs import recipient_limits
 from assistant.handoffs.choices import hub_label, recipient
@@ -219,9 +219,9 @@ def queue_in(session: Session, reference: str) -> bool:
     server killed at any moment neither loses nor doubles them. False: send after the commit (handoff_created)."""
     from assistant import jobs
 
-    if not configured() or not jobs.durable():
+    if not configured() or not job_queue.durable():
         return False
-    jobs.defer_in(session, jobs.NOTIFY_TASK, queueing_lock=f"notify:{reference}", reference=reference)
+    job_queue.defer_in(session, jobs.NOTIFY_TASK, queueing_lock=f"notify:{reference}", reference=reference)
     return True
 
 

@@ -7,7 +7,6 @@ Routes call these functions and show the exceptions' messages; nothing here know
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,13 +19,13 @@ from core.database import session_scope
 from core import audit
 from core.staff import StaffUser
 from core.staff import can
+from knowledge_base.editorial import indexing
 from knowledge_base.editorial.content import document_of
 from knowledge_base.editorial.models import EditorialDocument, EditorialVersion, utcnow
 from knowledge_base.editorial.store import WORKING, published, versions, working
 
 log = logging.getLogger(__name__)
 MAX_COMMENT_CHARS = 2000
-_index_lock = threading.Lock()  # one index write at a time, whichever request publishes
 
 
 class WorkflowError(Exception):
@@ -165,7 +164,8 @@ def approve(doc_id: str, lock: int, user: StaffUser, on_publish: PublishHook | N
         audit.record(session, actor(user), "content_approved", detail=f"doc={doc_id} version={review.number}")
         audit.record(session, actor(user), "content_published", detail=f"doc={doc_id} version={review.number}")
         number, fields, body = review.number, dict(review.fields), review.body
-    note = _run_hook(on_publish, doc_id, fields, body)
+        queued = on_publish is not None and indexing.queue_sync(session, doc_id)
+    note = "" if queued else _run_hook(on_publish, doc_id, fields, body)
     return Outcome(number, f"Version {number} is published.", note)
 
 
@@ -199,7 +199,8 @@ def unpublish(doc_id: str, lock: int, user: StaffUser, on_unpublish: Callable[[s
         live.status, live.decided_at = "archived", utcnow()
         audit.record(session, actor(user), "content_unpublished", detail=f"doc={doc_id} version={live.number}")
         number = live.number
-    note = _run_hook(on_unpublish, doc_id)
+        queued = on_unpublish is not None and indexing.queue_sync(session, doc_id)
+    note = "" if queued else _run_hook(on_unpublish, doc_id)
     return Outcome(number, "The page is unpublished. The assistant no longer uses it.", note)
 
 
@@ -221,7 +222,7 @@ def _run_hook(hook: Callable[..., None] | None, *args: Any) -> str:
     if hook is None:
         return ""
     try:
-        with _index_lock:
+        with indexing.index_write_lock:
             hook(*args)
     except Exception as exc:  # the database change stands; the next start-up index build catches up
         log.error("editorial index update failed type=%s", type(exc).__name__)
