@@ -6,16 +6,30 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from assistant.conversation_language import known_codes
 from core.areas import AREAS
+from core.settings import get_settings
 from core.types import ROUTES, STATUSES
 
 AreaName = Literal[AREAS]  # type: ignore[valid-type]  (values from core/data/areas.yaml)
+# One character that is not white space as str.isspace() (and so check_message's strip()) sees it, spelt out
+# because \S means different sets in Python, JavaScript and Rust regular expressions.
+NOT_BLANK = "[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def state_request_limits(schema: dict[str, Any]) -> None:
+    """The limits assistant.chat.handle_turn enforces (answering in words a parent understands), stated in the
+    JSON schema when the document is made: the length from MAX_MESSAGE_CHARS, the languages from their data."""
+    properties = schema["properties"]
+    properties["message"].update(minLength=1, maxLength=get_settings().max_message_chars, pattern=NOT_BLANK)
+    properties["language"]["anyOf"][0]["enum"] = known_codes()
 
 
 class ChatRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=state_request_limits)
 
-    message: StrictStr = Field(description="The parent's message, 1 to 2,000 characters.")
+    message: StrictStr = Field(description="The parent's message: some text that is not only spaces, at most "
+                                           "MAX_MESSAGE_CHARS characters (2,000 unless the council changes it).")
     conversation_id: StrictStr | None = Field(
         default=None, pattern=r"^[0-9a-f]{32}$", description="From an earlier response; null starts a new one."
     )

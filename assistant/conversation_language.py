@@ -21,9 +21,13 @@ def _settings() -> dict:
     return yaml.safe_load(SETTINGS_FILE.read_text(encoding="utf-8"))
 
 
+def known_codes() -> list[str]:
+    """The languages the page or API may carry: those we reply in, and those the detector tells apart."""
+    return sorted({*languages(), *detectable_languages()})
+
+
 def is_known(code: str) -> bool:
-    """A language the page or API may carry: one we reply in, or one the detector tells apart."""
-    return code in languages() or code in detectable_languages()
+    return code in known_codes()
 
 
 def turn_language(text: str, carried: str | None) -> str:

@@ -81,6 +81,47 @@ def test_bad_input_gets_a_clear_4xx(app_client, payload, status, words):
     assert words in response.json()["error"].lower() or words in response.json()["error"]
 
 
+def test_the_document_states_the_limits_the_api_enforces(app_client, monkeypatch):
+    # Found by schemathesis (issue 12): the document allowed an empty or blank message and any two-letter
+    # language, which the API answers with 422.
+    import re
+    import sys
+
+    from assistant.chat import check_message, InvalidMessage
+    from assistant.conversation_language import known_codes
+    from core.settings import get_settings
+
+    request = app_client.get("/openapi.json").json()["components"]["schemas"]["ChatRequest"]["properties"]
+    message = request["message"]
+    assert (message["minLength"], message["maxLength"]) == (1, get_settings().max_message_chars)
+    assert request["language"]["anyOf"][0]["enum"] == known_codes() and "aa" not in known_codes()
+    # The pattern says "not only white space" exactly as check_message sees it, for every character.
+    not_blank = re.compile(message["pattern"])
+    disagree = [hex(c) for c in range(sys.maxunicode + 1) if bool(not_blank.search(chr(c))) == chr(c).isspace()]
+    assert not disagree
+    for text in ("\x1c", "\u3000 \x85"):
+        with pytest.raises(InvalidMessage):
+            check_message(text)
+    # The length is the setting's when the document is made, not a number typed into the contract.
+    monkeypatch.setenv("MAX_MESSAGE_CHARS", "300")
+    get_settings.cache_clear()
+    try:
+        from assistant.chat_contract import ChatRequest
+
+        assert ChatRequest.model_json_schema()["properties"]["message"]["maxLength"] == 300
+    finally:
+        monkeypatch.delenv("MAX_MESSAGE_CHARS")
+        get_settings.cache_clear()
+
+
+def test_a_body_that_is_not_utf8_gets_the_documented_400(app_client):
+    # Found by schemathesis (issue 12): this 400 was not in the document.
+    response = app_client.post("/api/chat", content=b'{"message": "\xff\xfe"}', headers={"content-type": "application/json"})
+    assert response.status_code == 400 and response.json()["error"]
+    documented = app_client.get("/openapi.json").json()["paths"]["/api/chat"]["post"]["responses"]
+    assert documented["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+
+
 def test_malformed_json_gets_422(app_client):
     response = app_client.post("/api/chat", content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 422

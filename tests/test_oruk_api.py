@@ -113,6 +113,7 @@ def test_filters(client):
 
     assert names(search="chatter") == {"Chatter Group"}
     assert names(day="SA") == {"Saturday Stay and Play", "Dads' Saturday Club"} == names(day="saturday")
+    assert names(day="Saturday") == names(day="sa") == names(day="SA")  # any case, as the document's pattern says
     assert "Triple P Toddler Parenting Course" in names(start_time="18:00") and "Chatter Group" not in names(start_time="18:00")
     assert "Baby Massage" in names(maximum_age=1) and "Chatter Group" not in names(maximum_age=1)
     assert names(minimum_age=12) == {"Community Counselling"}

@@ -242,6 +242,11 @@ BAD_VALUES = [
     ("/services", {"page": "0"}), ("/services", {"page": "-1"}), ("/services", {"page": "two"}),
     ("/services", {"per_page": "0"}), ("/services", {"per_page": "501"}), ("/services", {"per_page": "1.5"}),
     ("/services", {"modified_after": "notadate"}), ("/services", {"modified_after": "2026-13-45"}),
+    # Found by schemathesis (issue 12): an empty value was taken as no filter; a time without its zone is not the
+    # documented date-time; a day or an age the document does not allow.
+    ("/services", {"modified_after": ""}), ("/services", {"modified_after": "2026-09-01T09:00:00"}),
+    ("/service_at_locations", {"modified_after": ""}), ("/services", {"day": ""}), ("/services", {"day": "sat"}),
+    ("/services", {"minimum_age": "inf"}), ("/services", {"maximum_age": "nan"}),
     ("/services", {"minimal": "maybe"}), ("/services", {"full": "2"}), ("/services", {"format": "xml"}),
     ("/services", {"full": "true", "minimal": "true"}), ("/services", {"start_time": "teatime"}),
     ("/services", {"day": "someday"}), ("/services", {"minimum_age": "young"}),

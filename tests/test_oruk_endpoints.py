@@ -75,6 +75,9 @@ def test_organization_and_taxonomy_filters(client):
     ("2024-01-01", False, True), ("2023-03-15T10:30:45Z", True, True),
     ("2023-03-15T11:30:46+01:00", False, True),  # = 10:30:46Z, just after the example's 10:30:45.123Z
     ("2026-09-01T09:00:00Z", False, True), ("2026-09-01T09:00:01Z", False, False),
+    ("2026-09-01t09:00:00z", False, True),  # RFC 3339 lets T and Z be lower case
+    # Valid moments past either end of Python's calendar once moved to UTC: before, or after, every record.
+    ("0001-01-01T00:00:00+01:00", True, True), ("0000-01-01", True, True), ("9999-12-31T23:59:59-01:00", False, False),
 ])
 def test_modified_after_is_on_or_after_that_moment(client, moment, has_example, has_bundled):
     found = ids(client, modified_after=moment)

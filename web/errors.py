@@ -24,7 +24,9 @@ class ErrorBody(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict] = {
+    400: {"model": ErrorBody, "description": "The body could not be read (not UTF-8 text)"},
     404: {"model": ErrorBody, "description": "Unknown conversation"},
+    413: {"model": ErrorBody, "description": "The body is larger than MAX_REQUEST_BYTES"},
     422: {"model": ErrorBody, "description": "The request could not be used"},
     429: {"model": ErrorBody, "description": "Too many messages"},
 }

@@ -6,11 +6,12 @@ The JSON itself is built in oruk_records.
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,6 +34,15 @@ DEFAULT_PER_PAGE, MAX_PER_PAGE = 50, 500
 CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"  # 09:30 or 09:30:00, as documented
 DAY_CODES = {"monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR",
              "saturday": "SA", "sunday": "SU"}
+# The day values parse_day takes, in any case, for the OpenAPI document: spelt out letter by letter because a
+# JSON Schema pattern has no case-insensitive flag.
+DAY_PATTERN = "^(?:" + "|".join("".join(f"[{c.upper()}{c}]" for c in word) for word in
+                                [*DAY_CODES, *(code.lower() for code in DAY_CODES.values())]) + ")$"
+# modified_after's two documented formats (OpenAPI date-time and date, RFC 3339 section 5.6): a date, or a date
+# and time with its zone.
+MOMENT = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
+                    r"(?:[Tt](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]+))?"
+                    r"(?P<zone>[Zz]|(?P<sign>[+-])(?P<zone_hour>[0-9]{2}):(?P<zone_minute>[0-9]{2})))?")
 
 Row = TypeVar("Row")
 # A page (the specification's envelope) or, for format=ndjson, every result.
@@ -89,16 +99,30 @@ def parse_clock(value: str | None, field: str = "start_time") -> time | None:
 
 
 def parse_moment(value: str) -> datetime:
-    """An RFC 3339 date-time or a date, as naive UTC (how last_modified is stored)."""
+    """An RFC 3339 date-time (with its zone) or a date (its midnight, UTC), as naive UTC (how last_modified is
+    stored). A valid moment outside Python's years 1 to 9999 stands for before, or after, every record."""
+    match = MOMENT.fullmatch(value)
+    if match is None:
+        raise QueryError("modified_after")
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    hour, minute, second = (int(match[name] or 0) for name in ("hour", "minute", "second"))
+    zone_hour, zone_minute = int(match["zone_hour"] or 0), int(match["zone_minute"] or 0)
+    # Year 0 is a leap year in RFC 3339's proleptic calendar, as 2000 is; second 60 is a leap second.
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(year or 2000, month)[1] and hour <= 23
+            and minute <= 59 and second <= 60 and zone_hour <= 23 and zone_minute <= 59):
+        raise QueryError("modified_after")
+    if year == 0:
+        return datetime.min
+    offset = timedelta(hours=zone_hour, minutes=zone_minute) * (-1 if match["sign"] == "-" else 1)
+    microsecond = int((match["fraction"] or "0")[:6].ljust(6, "0"))
     try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise QueryError("modified_after") from None
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+        return datetime(year, month, day, hour, minute, min(second, 59), microsecond) - offset
+    except OverflowError:  # past either end of the calendar once moved to UTC: east of UTC early, west late
+        return datetime.min if offset > timedelta(0) else datetime.max
 
 
 def parse_day(value: str) -> str:
-    wanted = value.strip().lower()
+    wanted = value.lower()
     code = DAY_CODES.get(wanted) or (wanted.upper() if wanted.upper() in DAY_CODES.values() else None)
     if code is None:
         raise QueryError("day")
@@ -133,9 +157,10 @@ class ServiceQuery:
 
     def matcher(self) -> Callable[[DirectoryService], bool]:
         """Checks every value first (QueryError), then returns the test for one service."""
-        since = parse_moment(self.modified_after) if self.modified_after else None
+        # An empty value is a value that is not a moment (422), not a filter left out.
+        since = parse_moment(self.modified_after) if self.modified_after is not None else None
         start, end = parse_clock(self.start_time, "start_time"), parse_clock(self.end_time, "end_time")
-        day = parse_day(self.day) if self.day else None
+        day = parse_day(self.day) if self.day is not None else None
         words = (self.search or "").lower().split()
 
         def match(s: DirectoryService) -> bool:

@@ -97,6 +97,8 @@ def paging(page: Annotated[int, Query(ge=1, description=PARAMETER["page"])] = 1,
 
 
 Search = Annotated[str | None, Query(description=PARAMETER["search"])]
+# What oruk_api.parse_moment takes, for the document (the specification says date-time; a date is accepted too).
+MOMENT_FORMATS = [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]
 
 
 def service_filters(
@@ -105,7 +107,7 @@ def service_filters(
     taxonomy_id: Annotated[str | None, Query(description=PARAMETER["taxonomy_id"])] = None,
     organization_id: Annotated[str | None, Query(description=PARAMETER["organization_id"])] = None,
     modified_after: Annotated[str | None, Query(description=PARAMETER["modified_after"],
-                                                json_schema_extra={"format": "date-time"})] = None,
+                                                json_schema_extra={"anyOf": MOMENT_FORMATS})] = None,
 ) -> ServiceQuery:
     return ServiceQuery(search=search, taxonomy_term_id=taxonomy_term_id, taxonomy_id=taxonomy_id,
                         organization_id=organization_id, modified_after=modified_after)
@@ -188,9 +190,9 @@ def about(request: Request) -> dict[str, Any]:
 def services(
     filters: ServiceFilters, pages: PagingParams,
     minimal: Annotated[bool, Query(description=PARAMETER["minimal"])] = False, full: Full = False,
-    minimum_age: Annotated[float | None, Query(description=PARAMETER["minimum_age"])] = None,
-    maximum_age: Annotated[float | None, Query(description=PARAMETER["maximum_age"])] = None,
-    day: Annotated[str | None, Query(description=PARAMETER["day"])] = None,
+    minimum_age: Annotated[float | None, Query(allow_inf_nan=False, description=PARAMETER["minimum_age"])] = None,
+    maximum_age: Annotated[float | None, Query(allow_inf_nan=False, description=PARAMETER["maximum_age"])] = None,
+    day: Annotated[str | None, Query(pattern=oruk_api.DAY_PATTERN, description=PARAMETER["day"])] = None,
     start_time: Annotated[str | None, Query(pattern=CLOCK, description=PARAMETER["start_time"])] = None,
     end_time: Annotated[str | None, Query(pattern=CLOCK, description=PARAMETER["end_time"])] = None,
 ) -> Any:
