@@ -129,3 +129,8 @@ def section_scores(index: MultilingualIndex, query: np.ndarray, allowed: np.ndar
 
 def answer_threshold() -> float:
     return float(settings()["answer_threshold"])
+
+
+def closest_floor() -> float:
+    """Below the answer threshold and at or above this, the closest section is shown, said to be the closest."""
+    return float(settings()["closest_floor"])

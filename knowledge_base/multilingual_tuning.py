@@ -12,6 +12,8 @@ import sys
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
+
 from knowledge_base import multilingual
 from knowledge_base.search import get_searcher
 
@@ -70,7 +72,10 @@ def main(argv: list[str]) -> int:
     wrong = sum(1 for (s, r), t in held_out if s >= t and not r)
     print(f"held-out halves: {right} right, {wrong} wrong, {len(held_out) - right - wrong} held back")
     threshold = choose(matches, cost)
-    print(f"threshold on all lines: {threshold:.4f} (set answer_threshold in {multilingual.SETTINGS_FILE})")
+    print(f"threshold on all lines: {threshold:.5f} (set answer_threshold in {multilingual.SETTINGS_FILE})")
+    found = [similarity for line, (similarity, right) in zip(lines, matches) if line["docs"] and right]
+    floor = float(np.quantile(found, float(multilingual.settings()["closest_miss_share"]))) if found else threshold
+    print(f"closest floor: {floor:.4f} (set closest_floor)")
     for lang, row in sorted(report(lines, matches, threshold).items()):
         print(f"  {lang}: {row}")
     return 0

@@ -17,10 +17,11 @@ from assistant.conversation_language import paragraph_languages, turn_language
 from assistant.messages import MESSAGES_FILE, message
 from assistant.translations import TRANSLATIONS_DIR, languages, unverified
 from guardrails.language import language_of
-from guardrails.safety import signposting
+from guardrails.safety import national_help, signposting
 from guardrails.safety.signposting import numbers_in, signposting_for
 
-LANGUAGES = ("pl", "ur", "ro", "ar", "pt", "so", "pa", "bn")
+LANGUAGES = ("pl", "ur", "ro", "ar", "pt", "so", "pa", "bn", "tr", "fa")
+RIGHT_TO_LEFT = ("ar", "ur", "fa")
 TUNING = Path(__file__).parent / "data" / "multilingual_tuning.jsonl"
 
 
@@ -52,7 +53,7 @@ def test_every_language_has_every_fixed_text_drafted_and_marked_for_checking():
     for code in LANGUAGES:
         data = yaml.safe_load((TRANSLATIONS_DIR / f"{code}.yaml").read_text(encoding="utf-8"))
         assert set(english) | {"english_only_note", "in_your_language"} <= set(data["messages"]), code
-        assert languages()[code]["direction"] == ("rtl" if code in ("ar", "ur") else "ltr")
+        assert languages()[code]["direction"] == ("rtl" if code in RIGHT_TO_LEFT else "ltr")
         assert language_of(message("english_only_note", code)) == code  # the note reads as its language
         assert message("hello", code) != message("hello")
 
@@ -84,7 +85,10 @@ def test_a_polish_question_finds_the_english_section_after_a_note_in_polish(app_
     assert body["status"] == "answered" and body["route"] == "guidance"
     first, *rest = body["answer"].split("\n\n")
     assert first == message("english_only_note", "pl")
-    assert rest and all(language_of(part) in ("en", None) for part in rest)
+    # Sure, or only the closest section (then said so, with the national numbers): the rest is English guidance.
+    ours = {message("closest_guidance", "pl"), *national_help("pl").split("\n\n")}
+    guidance = [part for part in rest if part not in ours]
+    assert guidance and all(language_of(part) in ("en", None) for part in guidance)
     assert body["sources"]
 
 
@@ -249,6 +253,14 @@ def test_english_text_speak_and_dialect_stay_english(text):
     ("Chciałabym, żeby ktoś z centrum do mnie zadzwonił, potrzebuję tłumacza polskiego", "contact"),
     ("W jakie dni jest otwarte centrum rodzinne w Leeds i czy trzeba się zapisać?", "services"),
     ("Mój syn ma dwa lata i mówi tylko kilka słów, czy to normalne?", None),
+    ("Yardımınız için minnettarım, sağ olun", "thanks"),
+    ("Merkezden biri beni arasın lütfen, Türkçe bilen biri olursa iyi olur", "contact"),
+    ("Beeston'daki family hub hafta sonu açık mı, önceden kayıt gerekiyor mu?", "services"),
+    ("Kızım 2 yaşında ama henüz iki kelimeyi birleştirmiyor, bu normal mi?", None),
+    ("خیلی ممنونم، جواب‌هاتون واقعاً به دردم خورد", "thanks"),
+    ("لطفاً یکی از مرکز خانواده با من تماس بگیره، مترجم فارسی هم لازم دارم", "contact"),
+    ("مرکز خانواده Harehills روزهای شنبه باز است؟ باید وقت بگیرم؟", "services"),
+    ("دخترم دو سال و نیمشه و هنوز نمی‌خواد روی لگن بشینه، چیکار کنم؟", None),
 ])
 def test_the_kind_of_turn_is_read_in_another_language(text, kind):
     from assistant import conversation_multilingual
@@ -256,11 +268,34 @@ def test_the_kind_of_turn_is_read_in_another_language(text, kind):
     assert conversation_multilingual.model().kind(text) == kind
 
 
-@pytest.mark.parametrize("text, route", [
-    ("Bardzo dziękuję, to mi naprawdę pomogło!", "greeting"),
-    ("W jakie dni jest otwarte centrum rodzinne w Leeds i czy trzeba się zapisać?", "services"),
+@pytest.mark.parametrize("text, language, route", [
+    ("Bardzo dziękuję, to mi naprawdę pomogło!", "pl", "greeting"),
+    ("W jakie dni jest otwarte centrum rodzinne w Leeds i czy trzeba się zapisać?", "pl", "services"),
+    ("Yardımınız için minnettarım, sağ olun", "tr", "greeting"),
+    ("مرکز خانواده Harehills روزهای شنبه باز است؟ باید وقت بگیرم؟", "fa", "services"),
 ])
-def test_a_turn_of_that_kind_is_routed_so(app_client, text, route):
+def test_a_turn_of_that_kind_is_routed_so(app_client, text, language, route):
     body = _post(app_client, text, area="leeds")
-    assert body["language"] == "pl"
+    assert body["language"] == language
     assert body["route"] == route
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_each_language_has_its_own_chat_page_reading_in_its_direction(app_client, code):
+    from web.labels import labels_for
+
+    page = app_client.get(f"/?lang={code}").text
+    direction = "rtl" if code in RIGHT_TO_LEFT else "ltr"
+    assert f'<html lang="{code}" dir="{direction}"' in page
+    assert f'name="language" id="conversation-language" value="{code}"' in page
+    assert labels_for(code)["page_title"] in page
+    assert f'<li lang="{code}" dir="{direction}"><strong aria-current="true">' in page  # chosen in the chooser
+    assert f'hreflang="{code}" href="/?lang={code}"' in app_client.get("/").text  # offered on the English page
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_thanks_in_a_conversation_in_each_language_is_answered_in_it(app_client, code):
+    body = _post(app_client, "thanks", language=code)
+    assert body["language"] == code
+    assert body["answer"] == message("thanks", code) != message("thanks")
+    assert paragraph_languages(body["answer"], code) == [code]

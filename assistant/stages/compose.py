@@ -46,14 +46,15 @@ def _in_english_note(ctx: TurnContext) -> list[str]:
 
 
 def compose_multilingual(ctx: TurnContext) -> None:
-    """A question in another language, matched by multilingual-e5: the best section when it is similar enough
-    (data/multilingual.yaml), in English after a note in the parent's language; otherwise no guess."""
+    """A question in another language, matched by multilingual-e5, composed as English questions are: the best
+    section when it is similar enough (data/multilingual.yaml), or the closest section, said to be only the
+    closest, with the family hub offer; in English after a note in the parent's language; otherwise no guess."""
     best = ctx.retrieved[0] if ctx.retrieved else None
-    close = best is not None and best.relevance >= multilingual.answer_threshold()
-    if "medical" in ctx.urgent_help and not close:
+    sure = best is not None and best.relevance >= multilingual.answer_threshold()
+    if "medical" in ctx.urgent_help and not sure:
         ctx.status = "signposted"
         return
-    if best is None or not close:
+    if best is None or best.relevance < multilingual.closest_floor():
         ctx.status, ctx.handoff_offered = "unanswerable", True
         # Translated: our usual honest "no guidance" with the family hub offer, and the national emergency and
         # crisis numbers, because the safety reading of other languages is weaker than of English (an Arabic
@@ -62,7 +63,13 @@ def compose_multilingual(ctx: TurnContext) -> None:
         ctx.answer = f"{message('unanswerable', ctx.language)}\n\n{national_help(ctx.language)}" \
             if is_translated(ctx.language) else message("unanswerable_other_language")
         return
-    ctx.answer = "\n\n".join([*_in_english_note(ctx), trim_section(best.text, ctx.search_query)])
+    parts = [trim_section(best.text, ctx.search_query)]
+    if not sure:
+        parts = [message("closest_guidance", ctx.language), f"{_heading(best)}: {parts[0]}"]
+        if is_translated(ctx.language):  # a guess, so the national numbers too, as when nothing is close
+            parts.append(national_help(ctx.language))
+        ctx.handoff_offered = True
+    ctx.answer = "\n\n".join([*_in_english_note(ctx), *parts])
     ctx.sources = list(best.sources)
     ctx.status = "answered"
 
