@@ -12,7 +12,10 @@ from langchain_chroma import Chroma
 from core.settings import get_settings
 from core.embeddings import PackagedEmbeddings
 
-_CHROMA_SETTINGS = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+def _chroma_settings() -> ChromaSettings:
+    # A new object for each client: chromadb writes the client's kind into the settings it is given, so one
+    # shared object made an embedded client after a server client try to reach that server.
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
 
 
 def make_client(chroma_url: str | None, chroma_dir: str) -> chromadb.ClientAPI:
@@ -22,9 +25,9 @@ def make_client(chroma_url: str | None, chroma_dir: str) -> chromadb.ClientAPI:
             host=url.hostname or "127.0.0.1",
             port=url.port or (443 if url.scheme == "https" else 8000),
             ssl=url.scheme == "https",
-            settings=_CHROMA_SETTINGS,
+            settings=_chroma_settings(),
         )
-    return chromadb.PersistentClient(path=chroma_dir, settings=_CHROMA_SETTINGS)
+    return chromadb.PersistentClient(path=chroma_dir, settings=_chroma_settings())
 
 
 @lru_cache(maxsize=4)

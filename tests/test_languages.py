@@ -165,9 +165,13 @@ def test_the_multilingual_answer_threshold_is_the_one_chosen_on_the_tuning_lines
     assert len(lines) >= 40 and {line["lang"] for line in lines} >= set(LANGUAGES)
     matches = best_matches(lines)
     chosen = choose(matches, float(multilingual.settings()["wrong_answer_cost"]))
-    # The same questions answered and held back as with the chosen threshold (it sits in the same gap).
-    configured = multilingual.answer_threshold()
-    assert [s >= configured for s, _ in matches] == [s >= chosen for s, _ in matches], (configured, chosen)
+    # The same questions answered and held back as with the chosen threshold (it sits in the same gap), apart
+    # from lines within a hair of it: the e5 engine's similarities can differ in the fourth decimal from one
+    # machine or run to another (the full run chose 0.86335 where the tuning command had chosen 0.86345).
+    configured, noise = multilingual.answer_threshold(), 0.0005
+    assert abs(configured - chosen) <= noise, (configured, chosen)
+    clear = [s for s, _ in matches if abs(s - configured) > noise]
+    assert [s >= configured for s in clear] == [s >= chosen for s in clear]
     answered = [right for similarity, right in matches if similarity >= chosen]
     assert sum(answered) >= 2 * (len(answered) - sum(answered))  # right answers outweigh wrong ones
 
