@@ -159,3 +159,58 @@ def test_the_command_line_import_is_a_marked_and_audited_operator_action(handoff
     done = [(who, detail) for who, action, detail in _audit() if action == "directory_imported"]
     assert len(done) == 1 and done[0][0].startswith("operator:") and "direct=operator" in done[0][1]
     assert len(_services("leeds")) > 5
+
+
+def test_two_people_publishing_one_import_at_once_import_it_once(client, monkeypatch):
+    """The second press arrives while the first is still importing: it is refused, not imported again."""
+    import threading
+
+    from knowledge_base.editorial import imports
+
+    importer = _signed_in(client, make_content_user("ed", "editor"))
+    first, second = (_signed_in(client, make_content_user(name, "approver")) for name in ("ap1", "ap2"))
+    _stage(importer)
+    batch = _batch_id(first.get(DIRECTORY).text)
+    second_page = second.get(DIRECTORY).text  # both see it waiting
+    importing, release, runs = threading.Event(), threading.Event(), []
+    real_import = imports.import_records
+
+    def slow_import(records, area):
+        runs.append(area)
+        importing.set()
+        release.wait(30)
+        return real_import(records, area)
+
+    monkeypatch.setattr(imports, "import_records", slow_import)
+    outcome: list[int] = []
+    pressing = threading.Thread(target=lambda: outcome.append(_decide(first, batch, "publish").status_code))
+    pressing.start()
+    assert importing.wait(30)
+    token = csrf_token(second_page)
+    again = second.post(f"{DIRECTORY}/{batch}/publish", data={"csrf_token": token})
+    release.set()
+    pressing.join(60)
+    assert outcome == [200] and again.status_code == 404 and runs == ["leeds"]
+    published = [a for _w, a, _d in _audit() if a == "directory_import_published"]
+    assert len(published) == 1
+
+
+def test_an_import_that_fails_while_publishing_waits_for_review_again(client, monkeypatch):
+    from knowledge_base.editorial import imports
+
+    importer = _signed_in(client, make_content_user("ed", "editor"))
+    reviewer = _signed_in(client, make_content_user("rev", "editor"))
+    _stage(importer)
+    batch = _batch_id(reviewer.get(DIRECTORY).text)
+
+    def failing_import(records, area):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(imports, "import_records", failing_import)
+    try:
+        _decide(reviewer, batch, "publish")
+    except RuntimeError:
+        pass  # the test client re-raises server errors; a real server answers with its error page
+    monkeypatch.undo()
+    assert _batch_id(reviewer.get(DIRECTORY).text) == batch  # still waiting, not stuck half-published
+    assert _decide(reviewer, batch, "publish").status_code == 200 and _services("leeds")

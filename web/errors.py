@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.areas import AREAS
+from core.settings import get_settings
 
 from assistant.chat import InvalidMessage
 from assistant.conversations import ConversationNotFound
@@ -32,17 +33,22 @@ ERROR_RESPONSES: dict[int | str, dict] = {
 }
 
 _FIELD_HINTS = {
-    "message": "The message must be text of 1 to 2,000 characters.",
     "area": f"The area must be one of: {', '.join(AREAS)} (or null).",
     "conversation_id": "The conversation_id must be one this service gave you, or null.",
 }
+
+
+def _hint(field: str) -> str | None:
+    if field == "message":  # the council's own limit (MAX_MESSAGE_CHARS), as the schema states it
+        return f"The message must be text of 1 to {get_settings().max_message_chars:,} characters."
+    return _FIELD_HINTS.get(field)
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict]]:
     details = []
     for error in exc.errors():
         field = next((str(p) for p in reversed(error.get("loc", ())) if isinstance(p, str) and p != "body"), "")
-        details.append({"field": field, "problem": _FIELD_HINTS.get(field, error.get("msg", "invalid"))})
+        details.append({"field": field, "problem": _hint(field) or error.get("msg", "invalid")})
     if not details or any(e.get("type") in {"json_invalid", "model_attributes_type"} for e in exc.errors()):
         return "The request body must be JSON like {\"message\": \"your question\"}.", details
     return " ".join(dict.fromkeys(d["problem"] for d in details)), details

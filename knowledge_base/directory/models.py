@@ -93,7 +93,7 @@ class DirectoryImportBatch(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     area: Mapped[str] = mapped_column(String(60), index=True)
     source: Mapped[str] = mapped_column(String(200))  # "bundled" or the feed address (cut to 200 characters)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # staged | published | discarded
+    status: Mapped[str] = mapped_column(String(20), index=True)  # staged | publishing | published | discarded
     records: Mapped[list[Any]] = mapped_column(JSON, default=list)  # the feed's records, as fetched
     plan: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # counts, skipped records, schema problems
     staged_by: Mapped[str] = mapped_column(String(100))

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.areas import AREAS
 from core.database import session_scope
@@ -26,7 +26,8 @@ from knowledge_base.editorial.forms import FormErrors
 from knowledge_base.editorial.workflow import NotAllowed, NotFound, actor, require
 
 MAX_URL_CHARS = 500
-STAGED, PUBLISHED, DISCARDED = "staged", "published", "discarded"
+STAGED, PUBLISHING, PUBLISHED, DISCARDED = "staged", "publishing", "published", "discarded"
+NOT_WAITING = "There is no import waiting with that number. Someone may have published or discarded it"
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def _decidable(session, batch_id: int, user: StaffUser) -> DirectoryImportBatch:
         raise NotAllowed("You need the editor or approver role to publish the directory")
     row = session.get(DirectoryImportBatch, batch_id)
     if row is None or row.status != STAGED or row.area not in import_areas(user):
-        raise NotFound("There is no import waiting with that number. Someone may have published or discarded it")
+        raise NotFound(NOT_WAITING)
     return row
 
 
@@ -127,7 +128,18 @@ def publish(batch_id: int, user: StaffUser) -> ImportReport:
         if row.staged_by == actor(user):
             raise NotAllowed("Someone else must publish an import you made")
         records, area = row.records, row.area
-    report = import_records(records, area)  # counted again: the directory may have changed since staging
+        # Taken in one conditional UPDATE: of two people pressing "publish" at once, exactly one imports.
+        taken = session.execute(update(DirectoryImportBatch).where(
+            DirectoryImportBatch.id == batch_id, DirectoryImportBatch.status == STAGED).values(status=PUBLISHING))
+        if taken.rowcount != 1:
+            raise NotFound(NOT_WAITING)
+    try:
+        report = import_records(records, area)  # counted again: the directory may have changed since staging
+    except Exception:
+        with session_scope() as session:  # nothing was published: the import waits for review again
+            session.execute(update(DirectoryImportBatch).where(
+                DirectoryImportBatch.id == batch_id, DirectoryImportBatch.status == PUBLISHING).values(status=STAGED))
+        raise
     with session_scope() as session:
         row = session.get(DirectoryImportBatch, batch_id)
         row.status, row.decided_by, row.decided_at = PUBLISHED, actor(user), dt.datetime.now(dt.timezone.utc)
