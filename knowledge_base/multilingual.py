@@ -3,7 +3,7 @@
 Sections are embedded in e5's "passage: " form and their parents' example questions in its "query: " form,
 so a Polish or Urdu question meets both the section text and the many English wordings of the same
 question. English questions keep the MiniLM ranker (knowledge_base/ranking.py): e5 only serves the
-languages MiniLM cannot read. Vectors are cached on disk by a digest of their text (like text_vectors), so
+languages MiniLM cannot read. Vectors are cached on disk by their text (core.vector_cache, as text_vectors), so
 only new or edited sections and questions are embedded again; `python -m assistant index` fills the cache.
 The threshold that gates an answer lives in data/multilingual.yaml, chosen by
 `python -m knowledge_base.multilingual_tuning` on tests/data/multilingual_tuning.jsonl.
@@ -11,9 +11,6 @@ The threshold that gates an answer lives in data/multilingual.yaml, chosen by
 
 from __future__ import annotations
 
-import hashlib
-import json
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,15 +18,12 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from core.cache_files import write_replacing
 from core.embeddings import multilingual_model
 from core.settings import get_settings
+from core.vector_cache import VectorCache
 
 SETTINGS_FILE = Path(__file__).parent / "data" / "multilingual.yaml"
 DIM = 384
-_lock = threading.Lock()
-_vectors: dict[str, np.ndarray] = {}
-_loaded = False
 
 
 @lru_cache(maxsize=1)
@@ -37,59 +31,24 @@ def settings() -> dict:
     return yaml.safe_load(SETTINGS_FILE.read_text(encoding="utf-8"))
 
 
-def _key(kind: str, text: str) -> str:
-    return hashlib.sha256(f"{kind}\0{text}".encode()).hexdigest()[:32]
+def _cache_path(kind: str) -> Path:
+    return get_settings().model_cache_dir / f"e5-{kind}-vectors.npz"
 
 
-def _cache_path() -> Path:
-    return get_settings().model_cache_dir / "e5-vectors.npz"
-
-
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    try:
-        with np.load(_cache_path(), allow_pickle=False) as data:
-            _vectors.update(zip(json.loads(str(data["keys"])), data["vectors"]))
-    except (OSError, ValueError, KeyError):
-        pass
-
-
-def _save() -> None:
-    keys = list(_vectors)
-    vectors = np.vstack([_vectors[k] for k in keys]) if keys else np.zeros((0, DIM), np.float32)
-    write_replacing(_cache_path(), lambda out: np.savez(out, keys=np.array(json.dumps(keys)), vectors=vectors),
-                    "e5-vectors.npz")
-
-
-def _encode(kind: str, texts: list[str]) -> np.ndarray:
-    """One L2-normalised row per text, "passage" or "query" form; zeros for an empty text."""
-    if not texts:
-        return np.zeros((0, DIM), np.float32)
-    with _lock:
-        _load()
-        keys = [_key(kind, t) for t in texts]
-        missing = {k: t for k, t in zip(keys, texts) if t and k not in _vectors}
-        if missing:
-            model = multilingual_model()
-            todo = list(missing.items())
-            for start in range(0, len(todo), 32):
-                batch = todo[start:start + 32]
-                encode = model.passage if kind == "passage" else model.query
-                rows = np.asarray(encode([t for _, t in batch]), dtype=np.float32).reshape(len(batch), -1)
-                _vectors.update(zip((k for k, _ in batch), rows))
-            _save()
-        return np.vstack([_vectors.get(k, np.zeros(DIM, np.float32)) for k in keys]).astype(np.float32)
+# e5 reads a text differently as a "passage" (a section) and as a "query" (a question), so each form has its
+# own cache; e5 encodes 32 texts at a time.
+_passages = VectorCache(lambda: _cache_path("passage"), "e5-passage-vectors.npz",
+                        lambda texts: multilingual_model().passage(texts), DIM, batch=32)
+_queries = VectorCache(lambda: _cache_path("query"), "e5-query-vectors.npz",
+                       lambda texts: multilingual_model().query(texts), DIM, batch=32)
 
 
 def passage_vectors(texts: list[str]) -> np.ndarray:
-    return _encode("passage", texts)
+    return _passages.vectors_of(texts)
 
 
 def query_vectors(texts: list[str]) -> np.ndarray:
-    return _encode("query", texts)
+    return _queries.vectors_of(texts)
 
 
 def section_text(meta: dict) -> str:
