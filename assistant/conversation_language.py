@@ -27,7 +27,8 @@ def known_codes() -> list[str]:
 
 
 def is_known(code: str) -> bool:
-    return code in known_codes()
+    """Checked on every message carrying a language, so without building known_codes' sorted list."""
+    return code in languages() or code in detectable_languages()
 
 
 def turn_language(text: str, carried: str | None) -> str:

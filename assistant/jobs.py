@@ -23,7 +23,6 @@ from sqlalchemy.engine import make_url
 from core.metrics import JOB_FAILURES
 from core.settings import get_settings
 from knowledge_base.editorial import indexing
-from knowledge_base.editorial.indexing import SYNC_TASK
 
 log = logging.getLogger("assistant.jobs")
 PURGE_TASK = "retention_purge"
@@ -70,7 +69,7 @@ def _app_for(database_url: str, purge_cron_expression: str) -> procrastinate.App
 
         notify.deliver(reference)  # raises while a message still fails, so procrastinate tries again later
 
-    @app.task(name=SYNC_TASK, retry=INDEX_RETRY, pass_context=False)
+    @app.task(name=indexing.SYNC_TASK, retry=INDEX_RETRY, pass_context=False)
     def sync_guidance_index(doc_id: str) -> None:
         try:
             indexing.sync_published(doc_id)
